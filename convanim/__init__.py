@@ -1,0 +1,26 @@
+"""convanim: animate convolution arithmetic.
+
+Data flows one way: a :class:`Spec` (validated, immutable) is planned into a
+:class:`Plan` (read-only numpy arrays, one frame per output cell); renderers draw the
+plan into frames; writers encode the frames.
+"""
+
+from .compute import conv_matrix, evaluate
+from .plan import CellKind, Frame, Plan, plan
+from .spec import OPS, AxisGeometry, Spec, SpecError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "OPS",
+    "AxisGeometry",
+    "CellKind",
+    "Frame",
+    "Plan",
+    "Spec",
+    "SpecError",
+    "__version__",
+    "conv_matrix",
+    "evaluate",
+    "plan",
+]
