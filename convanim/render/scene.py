@@ -1,0 +1,318 @@
+"""A matplotlib scene for one animation: built once, then only moving artists change.
+
+The static part (dashed grid, input cells, and in the flat look the output plane) is
+drawn once and cached as a pixel background. Each frame restores that background and
+draws only the moving artists, in the tutorial's drawing order: window shade, window
+grid, connecting lines, output plane (over the lines, which it hides), output cell.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import Polygon
+
+from ..plan import CellKind, Plan, plan
+from ..spec import Spec, SpecError
+from ._look import (
+    BASE02,
+    BASE03,
+    BLACK,
+    BLUE,
+    CYAN,
+    SHADE_ALPHA,
+    TUTORIAL,
+    WHITE,
+    Look,
+    points_to_units,
+)
+
+__all__ = ["Scene"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _View:
+    """A plan seen as 2-D (a 1-D plan becomes one row)."""
+
+    grid_kind: np.ndarray  # (rows, cols)
+    window_origin: np.ndarray  # (F, 2) row, col
+    tap_offset: np.ndarray  # (T, 2)
+    kernel_extent: tuple[int, int]
+    output_cell: np.ndarray  # (F, 2)
+    output_size: tuple[int, int]
+
+
+def _view(the_plan: Plan) -> _View:
+    spec = the_plan.spec
+    if spec.ndim == 2:
+        return _View(
+            grid_kind=the_plan.grid_kind,
+            window_origin=the_plan.window_origin,
+            tap_offset=the_plan.tap_offset,
+            kernel_extent=spec.kernel_extent,
+            output_cell=the_plan.output_cell,
+            output_size=spec.output_size,
+        )
+    if spec.ndim == 1:
+
+        def row(array: np.ndarray) -> np.ndarray:
+            return np.concatenate([np.zeros_like(array), array], axis=-1)
+
+        return _View(
+            grid_kind=the_plan.grid_kind[None, :],
+            window_origin=row(the_plan.window_origin),
+            tap_offset=row(the_plan.tap_offset),
+            kernel_extent=(1, spec.kernel_extent[0]),
+            output_cell=row(the_plan.output_cell),
+            output_size=(1, spec.output_size[0]),
+        )
+    raise SpecError(
+        f"input_size = {spec.input_size} is not valid for drawing: expected 1 or 2 axes "
+        "(3-D specs can be planned and evaluated, not drawn)"
+    )
+
+
+def _mpl_points(tex_points: float) -> float:
+    # matplotlib's points are 1/72 inch; TeX's (and so TikZ's) are 1/72.27 inch.
+    return tex_points * 72.0 / 72.27
+
+
+class _Plane:
+    """One grid of ``rows x cols`` cells drawn through an affine map into the drawing."""
+
+    def __init__(self, rows: int, cols: int, matrix: np.ndarray, shift: np.ndarray) -> None:
+        self.rows, self.cols = rows, cols
+        self.matrix, self.shift = matrix, shift
+
+    def map(self, points: np.ndarray) -> np.ndarray:
+        """Plane (x, y) points, y up, to drawing coordinates."""
+        return points @ self.matrix.T + self.shift
+
+    def corner(self, row: np.ndarray | float, col: np.ndarray | float) -> np.ndarray:
+        """Drawing position of the grid point at (row, col), row 0 at the top."""
+        row, col = np.broadcast_arrays(np.asarray(row, float), np.asarray(col, float))
+        return self.map(np.stack([col, self.rows - row], axis=-1))
+
+    def quads(self, cells: np.ndarray, height: int = 1, width: int = 1) -> np.ndarray:
+        """Drawing-space quadrilaterals of blocks starting at ``cells`` (N, 2), (N, 4, 2)."""
+        row, col = cells[:, 0:1], cells[:, 1:2]
+        return np.stack(
+            [
+                self.corner(row, col)[:, 0],
+                self.corner(row, col + width)[:, 0],
+                self.corner(row + height, col + width)[:, 0],
+                self.corner(row + height, col)[:, 0],
+            ],
+            axis=1,
+        )
+
+    def grid_segments(self, row: int, col: int, height: int, width: int) -> np.ndarray:
+        """Segments of a grid over a block of cells: horizontals then verticals."""
+        horizontal = [
+            (self.corner(row + r, col), self.corner(row + r, col + width))
+            for r in range(height + 1)
+        ]
+        vertical = [
+            (self.corner(row + height, col + c), self.corner(row, col + c))
+            for c in range(width + 1)
+        ]
+        return np.array(horizontal + vertical)
+
+    def outline(self) -> np.ndarray:
+        return self.quads(np.array([[0, 0]]), self.rows, self.cols)[0]
+
+
+class Scene:
+    """Draws every frame of one spec's plan.
+
+    Parameters
+    ----------
+    spec : Spec or Plan
+        What to draw (1 or 2 axes).
+    look : Look
+        Style (:data:`~convanim.render._look.TUTORIAL` or ``FLAT``).
+    dpi : float, optional
+        Pixels per inch; the tutorial's 150 by default.
+
+    The scene is a :class:`~convanim.writers.FrameSource`: ``len(scene)`` frames of
+    ``scene.size`` (width, height) pixels, from :meth:`frames` or :meth:`frame`.
+    """
+
+    def __init__(
+        self, spec: Spec | Plan, look: Look = TUTORIAL, *, dpi: float | None = None
+    ) -> None:
+        self.plan = spec if isinstance(spec, Plan) else plan(spec)
+        self.spec = self.plan.spec
+        self.look = look
+        self.dpi = float(dpi if dpi is not None else look.dpi)
+        self.view = _view(self.plan)
+        rows, cols = self.view.grid_kind.shape
+        out_rows, out_cols = self.view.output_size
+        self.input_plane = _Plane(rows, cols, look.slant, np.zeros(2))
+        if look.output_shift == "above":
+            shift = np.array([points_to_units(look.nudge), rows + 1.0])
+        else:
+            shift = np.array([cols + 1.0, (rows - out_rows) / 2.0])
+        self.output_plane = _Plane(out_rows, out_cols, look.slant, shift)
+        self._build_figure()
+
+    # -- geometry ------------------------------------------------------------------
+    @property
+    def unit_px(self) -> float:
+        """Pixels per plane unit."""
+        return self.dpi * 0.5 / 2.54
+
+    def _extent(self) -> tuple[float, float, float, float]:
+        corners = np.concatenate([self.input_plane.outline(), self.output_plane.outline()])
+        (xmin, ymin), (xmax, ymax) = corners.min(axis=0), corners.max(axis=0)
+        return xmin, xmax, ymin, ymax
+
+    # -- building ------------------------------------------------------------------
+    def _build_figure(self) -> None:
+        look = self.look
+        xmin, xmax, ymin, ymax = self._extent()
+        border = points_to_units(look.border)
+        width_px = int(np.ceil((xmax - xmin + 2 * border) * self.unit_px - 1e-6))
+        height_px = int(np.ceil((ymax - ymin + 2 * border) * self.unit_px - 1e-6))
+        self.size = (width_px, height_px)
+        figure = Figure(figsize=(width_px / self.dpi, height_px / self.dpi), dpi=self.dpi)
+        figure.patch.set_facecolor(WHITE)
+        canvas = FigureCanvasAgg(figure)
+        axes = figure.add_axes((0, 0, 1, 1))
+        axes.set_axis_off()
+        left, top = xmin - border, ymax + border
+        axes.set_xlim(left, left + width_px / self.unit_px)
+        axes.set_ylim(top - height_px / self.unit_px, top)
+        self.figure, self.canvas, self.axes = figure, canvas, axes
+
+        thick, thin = _mpl_points(look.thick), _mpl_points(look.thin)
+        view, plane_in, plane_out = self.view, self.input_plane, self.output_plane
+        rows, cols = view.grid_kind.shape
+
+        dash = tuple(_mpl_points(v) / thick for v in look.dash)  # matplotlib scales dashes by lw
+        self.padding_grid = LineCollection(
+            plane_in.grid_segments(0, 0, rows, cols),
+            colors=[BASE03],
+            linewidths=thick,
+            linestyles=[(0, dash)],
+            capstyle="butt",
+            zorder=1,
+        )
+        real = np.argwhere(view.grid_kind == CellKind.INPUT)
+        self.input_cells = PolyCollection(
+            plane_in.quads(real),
+            facecolors=[BLUE],
+            edgecolors=[BASE03],
+            linewidths=thick,
+            zorder=2,
+        )
+        self.window_shade = PolyCollection(
+            [], facecolors=[(*BASE02, SHADE_ALPHA)], edgecolors="none", linewidths=0, zorder=3
+        )
+        self.window_grid = LineCollection([], colors=[BASE03], linewidths=thick, zorder=4)
+        self.lines = LineCollection([], colors=[BLACK], linewidths=thin, zorder=5)
+        self.output_fill = Polygon(
+            plane_out.outline(), closed=True, facecolor=CYAN, edgecolor="none", zorder=6
+        )
+        self.output_grid = LineCollection(
+            plane_out.grid_segments(0, 0, plane_out.rows, plane_out.cols),
+            colors=[BASE03],
+            linewidths=thick,
+            capstyle="projecting",
+            zorder=6,
+        )
+        self.output_cell = Polygon(
+            np.zeros((4, 2)),
+            closed=True,
+            facecolor=(*BASE02, SHADE_ALPHA),
+            edgecolor=BASE03,
+            linewidth=thick,
+            zorder=7,
+        )
+        static = [self.padding_grid, self.input_cells]
+        moving = [self.window_shade, self.window_grid]
+        if look.connect:
+            moving.append(self.lines)
+        plane = [self.output_fill, self.output_grid]
+        if look.output_shift == "above":
+            moving += plane  # drawn over the lines every frame, as the tutorial does
+        else:
+            static += plane
+        moving.append(self.output_cell)
+        for artist in static:
+            axes.add_artist(artist)
+        for artist in moving:
+            artist.set_animated(True)
+            axes.add_artist(artist)
+        self._moving = moving
+        canvas.draw()
+        self._background = canvas.copy_from_bbox(figure.bbox)
+
+    # -- frames --------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.plan)
+
+    def _update(self, index: int) -> None:
+        view, plane_in, plane_out = self.view, self.input_plane, self.output_plane
+        origin = view.window_origin[index]
+        taps = origin + view.tap_offset
+        self.window_shade.set_verts(plane_in.quads(taps))
+        extent_rows, extent_cols = view.kernel_extent
+        self.window_grid.set_segments(
+            plane_in.grid_segments(origin[0], origin[1], extent_rows, extent_cols)
+        )
+        window = plane_in.quads(origin[None], extent_rows, extent_cols)[0]
+        cell = plane_out.quads(view.output_cell[index][None])[0]
+        self.lines.set_segments(np.stack([window, cell], axis=1))
+        self.output_cell.set_xy(cell)
+
+    def frame(self, index: int) -> np.ndarray:
+        """Frame ``index`` as an (H, W, 3) uint8 array (a new array)."""
+        if not -len(self) <= index < len(self):
+            raise SpecError(
+                f"frame = {index} is not valid: expected an integer between 0 and {len(self) - 1}"
+            )
+        self._update(index % len(self))
+        self.canvas.restore_region(self._background)
+        for artist in self._moving:
+            self.axes.draw_artist(artist)
+        return np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
+
+    def frames(self) -> Iterator[np.ndarray]:
+        """Every frame in order, one (H, W, 3) uint8 array at a time."""
+        for index in range(len(self)):
+            yield self.frame(index)
+
+    def save_figure(self, file: Path | io.IOBase, index: int, format: str) -> None:
+        """Draw frame ``index`` through matplotlib's own savefig (SVG, PDF, PNG).
+
+        Moving artists are drawn as ordinary artists here, in z-order, so vector
+        output gets the same drawing order as the frames.
+        """
+        self.frame(index)
+        for artist in self._moving:
+            artist.set_animated(False)
+        metadata = {
+            "svg": {"Date": None, "Creator": "convanim"},
+            "pdf": {
+                "CreationDate": None,
+                "ModDate": None,
+                "Creator": "convanim",
+                "Producer": "convanim",
+            },
+            "png": {"Software": "convanim"},
+        }.get(format, {})
+        try:
+            with mpl.rc_context({"svg.hashsalt": "convanim", "svg.fonttype": "path"}):
+                self.figure.savefig(file, format=format, dpi=self.dpi, metadata=metadata)
+        finally:
+            for artist in self._moving:
+                artist.set_animated(True)

@@ -1,0 +1,218 @@
+"""Writers: one small module per format, registered by name and file extension.
+
+Modelled on matplotlib's ``animation.writers`` registry and imageio's v3 plugins: a
+writer says which extensions it takes and turns a :class:`FrameSource` into a file.
+Every writer writes into a temporary file beside the target and moves it into place
+with :func:`os.replace` only when it has finished, so a failed or interrupted run
+leaves no partial file and never touches a file the user already had.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+__all__ = [
+    "FrameSource",
+    "WriteOptions",
+    "Writer",
+    "atomic_output",
+    "register",
+    "writer_for",
+    "writers",
+]
+
+
+@runtime_checkable
+class FrameSource(Protocol):
+    """What a writer reads: frames as HxWx3 uint8 arrays, streamed, and vector stills."""
+
+    def __len__(self) -> int: ...
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Frame (width, height) in pixels."""
+        ...
+
+    def frames(self) -> Iterator[np.ndarray]:
+        """Every frame, in order, one array at a time."""
+        ...
+
+    def frame(self, index: int) -> np.ndarray:
+        """One frame."""
+        ...
+
+    def save_figure(self, file: Path, index: int, format: str) -> None:
+        """Draw frame ``index`` as a vector (or raster) figure file of ``format``."""
+        ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WriteOptions:
+    """Options every writer understands (each uses those that apply to its format).
+
+    Attributes
+    ----------
+    duration : int
+        Milliseconds per frame.
+    loop : int
+        Times to play; 0 loops forever.
+    frame : int
+        Which frame a still (PNG, SVG, PDF) shows.
+    """
+
+    duration: int = 1000
+    loop: int = 0
+    frame: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Writer:
+    """A registered format.
+
+    Attributes
+    ----------
+    name : str
+        Registry key, e.g. ``"gif"``.
+    extensions : tuple of str
+        File extensions (lower case, with the dot) that select this writer.
+    animated : bool
+        False for stills, which draw one frame.
+    description : str
+        One line for ``--help`` and the docs.
+    write : callable
+        ``write(source, path, options)`` writes the whole file at ``path`` (a temporary
+        path chosen by :func:`save`; the writer need not care about atomicity).
+    directory : bool
+        True when the output is a folder of files rather than one file.
+    """
+
+    name: str
+    extensions: tuple[str, ...]
+    animated: bool
+    description: str
+    write: Callable[[FrameSource, Path, WriteOptions], None]
+    directory: bool = False
+
+
+_REGISTRY: dict[str, Writer] = {}
+
+
+def register(writer: Writer) -> Writer:
+    """Add ``writer`` to the registry (replacing one of the same name)."""
+    _REGISTRY[writer.name] = writer
+    return writer
+
+
+def writers() -> dict[str, Writer]:
+    """All registered writers by name."""
+    _load_builtin()
+    return dict(_REGISTRY)
+
+
+def extensions() -> list[str]:
+    """Every extension some writer takes, sorted."""
+    return sorted({ext for writer in writers().values() for ext in writer.extensions})
+
+
+def writer_for(path: str | os.PathLike[str], name: str | None = None) -> Writer:
+    """The writer registered under ``name``, or the one whose extension ``path`` has.
+
+    Raises
+    ------
+    ValueError
+        One line listing the supported extensions (or names).
+    """
+    registry = writers()
+    if name is not None:
+        if name not in registry:
+            raise ValueError(
+                f"format = {name!r} is not valid: expected one of {', '.join(sorted(registry))}"
+            )
+        return registry[name]
+    suffix = Path(path).suffix.lower()
+    for writer in registry.values():
+        if suffix in writer.extensions:
+            return writer
+    shown = suffix or "(none)"
+    raise ValueError(
+        f"output extension {shown} of {os.fspath(path)!r} is not valid: expected one of "
+        + ", ".join(extensions())
+    )
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike[str], *, directory: bool = False) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; move it onto ``path`` only on success.
+
+    On any exception, KeyboardInterrupt included, the temporary file (or folder) is
+    removed and whatever was at ``path`` is left as it was.
+    """
+    target = Path(path)
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise ValueError(
+            f"output folder {os.fspath(parent)!r} is not valid: expected an existing folder"
+        )
+    if directory:
+        temporary = Path(tempfile.mkdtemp(dir=parent, prefix=f".{target.name}.", suffix=".tmp"))
+    else:
+        handle, name = tempfile.mkstemp(dir=parent, prefix=f".{target.stem}.", suffix=target.suffix)
+        os.close(handle)
+        temporary = Path(name)
+    try:
+        yield temporary
+        if directory:
+            _replace_directory(temporary, target)
+        else:
+            # mkstemp makes 0600 files; give the result the usual permissions.
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
+            os.replace(temporary, target)
+    except BaseException:
+        if temporary.is_dir():
+            shutil.rmtree(temporary, ignore_errors=True)
+        else:
+            temporary.unlink(missing_ok=True)
+        raise
+
+
+def _replace_directory(temporary: Path, target: Path) -> None:
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temporary, 0o777 & ~umask)
+    if target.exists():
+        # A folder cannot be os.replace'd over a non-empty one: swap via a side name,
+        # so the old folder exists until the new one is in place.
+        aside = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old."))
+        aside.rmdir()
+        os.replace(target, aside)
+        try:
+            os.replace(temporary, target)
+        except BaseException:
+            os.replace(aside, target)
+            raise
+        shutil.rmtree(aside, ignore_errors=True)
+    else:
+        os.replace(temporary, target)
+
+
+_LOADED = False
+
+
+def _load_builtin() -> None:
+    global _LOADED
+    if _LOADED:
+        return
+    _LOADED = True
+    # Importing a format module registers its writer.
+    from . import gif  # noqa: F401

@@ -1,0 +1,69 @@
+"""One palette for a whole animation, and fast exact mapping of frames onto it.
+
+A rendered frame holds a few dozen colours (the tutorial palette and the anti-aliased
+blends between them), and every frame of an animation draws the same kinds of things.
+So the palette is taken from a few sample frames: their colours, most frequent first,
+exactly (no colour flicker between frames, no drift from the tutorial's RGB values).
+Colours beyond the palette's size map to their nearest palette entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = ["Palette"]
+
+_UNKNOWN = 255
+
+
+def rgb_keys(rgb: np.ndarray) -> np.ndarray:
+    """Each pixel's colour as one integer 0xBBGGRR, shape (H*W,)."""
+    height, width = rgb.shape[:2]
+    padded = np.zeros((height, width, 4), dtype=np.uint8)
+    padded[..., :3] = rgb
+    # One little-endian uint32 per pixel: a view, no arithmetic per channel.
+    return padded.view("<u4").reshape(-1)
+
+
+class Palette:
+    """Up to ``size`` (at most 255) exact colours chosen from sample frames.
+
+    Parameters
+    ----------
+    samples : sequence of ndarray (H, W, 3) uint8
+        Frames representative of the animation (e.g. first, middle and last).
+    size : int
+        Most colours to keep; index 255 is never used, so GIF can make it transparent.
+    """
+
+    def __init__(self, samples: Sequence[np.ndarray], size: int = 255) -> None:
+        size = min(size, 255)
+        keys = np.concatenate([rgb_keys(sample) for sample in samples])
+        unique, counts = np.unique(keys, return_counts=True)
+        # Most frequent first; ties broken by colour value so the choice is deterministic.
+        order = np.lexsort((unique, -counts))[:size]
+        chosen = np.sort(unique[order])
+        self.colors = chosen.astype("<u4").view(np.uint8).reshape(-1, 4)[:, :3].copy()
+        # A lookup table over all 2**24 colours, filled in as colours are first seen.
+        self._lookup = np.full(1 << 24, _UNKNOWN, dtype=np.uint8)
+        self._lookup[chosen] = np.arange(len(chosen), dtype=np.uint8)
+
+    def __len__(self) -> int:
+        return len(self.colors)
+
+    def index(self, frame: np.ndarray) -> np.ndarray:
+        """Palette index of every pixel of ``frame``, shape (H, W), uint8."""
+        height, width = frame.shape[:2]
+        keys = rgb_keys(frame)
+        indices = self._lookup[keys]
+        unknown = indices == _UNKNOWN
+        if unknown.any():
+            new, inverse = np.unique(keys[unknown], return_inverse=True)
+            new_rgb = new.astype("<u4").view(np.uint8).reshape(-1, 4)[:, :3].astype(np.int32)
+            distance = ((new_rgb[:, None, :] - self.colors[None].astype(np.int32)) ** 2).sum(-1)
+            nearest = distance.argmin(axis=1).astype(np.uint8)
+            self._lookup[new] = nearest
+            indices[unknown] = nearest[inverse]
+        return indices.reshape(height, width)

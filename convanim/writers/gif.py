@@ -1,0 +1,96 @@
+"""Animated GIF, streamed frame by frame with one palette for the whole animation.
+
+Pillow's ``save(append_images=...)`` keeps every frame in memory; this writer encodes
+each frame as it arrives (Pillow's LZW encoder via its documented ``getdata`` helper),
+so memory stays flat however many frames there are. Each frame after the first stores
+only the rectangle that changed, with unchanged pixels in it transparent, and is left in
+place for the next (disposal 1): the tutorial's frames differ in a few small regions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import GifImagePlugin, Image
+
+from . import FrameSource, WriteOptions, Writer, register
+from ._palette import Palette
+
+TRANSPARENT = 255
+
+
+def _header(width: int, height: int, palette: Palette, loop: int) -> bytes:
+    colors = np.zeros((256, 3), dtype=np.uint8)
+    colors[: len(palette)] = palette.colors
+    return b"".join(
+        [
+            b"GIF89a",
+            width.to_bytes(2, "little"),
+            height.to_bytes(2, "little"),
+            bytes([0xF7, 0, 0]),  # global table of 256 colours, 8 bits, background 0
+            colors.tobytes(),
+            b"!\xff\x0bNETSCAPE2.0\x03\x01",
+            loop.to_bytes(2, "little"),
+            b"\x00",
+        ]
+    )
+
+
+def _frame_bytes(
+    indices: np.ndarray, offset: tuple[int, int], delay_cs: int, transparent: bool
+) -> bytes:
+    image = Image.fromarray(indices, mode="P")
+    image.putpalette(bytes(768))  # local tables are off; the global one applies
+    params = {"duration": delay_cs * 10, "disposal": 1, "interlace": 0}
+    if transparent:
+        params["transparency"] = TRANSPARENT
+    return b"".join(GifImagePlugin.getdata(image, offset=offset, **params))
+
+
+def sample_frames(source: FrameSource) -> list[np.ndarray]:
+    """First, middle and last frames: every kind of element the animation draws."""
+    count = len(source)
+    return [source.frame(index) for index in sorted({0, count // 2, count - 1})]
+
+
+def write_gif(source: FrameSource, path: Path, options: WriteOptions) -> None:
+    """Write ``source`` as a looping GIF at ``path``."""
+    palette = Palette(sample_frames(source), size=255)
+    width, height = source.size
+    delay_cs = max(1, round(options.duration / 10))
+    with open(path, "wb") as file:
+        file.write(_header(width, height, palette, options.loop))
+        previous = None
+        for frame in source.frames():
+            indices = palette.index(frame)
+            if previous is None:
+                file.write(_frame_bytes(indices, (0, 0), delay_cs, transparent=False))
+            else:
+                changed = indices != previous
+                rows = np.flatnonzero(changed.any(axis=1))
+                if rows.size == 0:
+                    # Nothing moved: a 1x1 transparent patch keeps the frame's timing.
+                    patch = np.full((1, 1), TRANSPARENT, dtype=np.uint8)
+                    file.write(_frame_bytes(patch, (0, 0), delay_cs, transparent=True))
+                else:
+                    cols = np.flatnonzero(changed.any(axis=0))
+                    top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+                    patch = indices[top:bottom, left:right].copy()
+                    patch[~changed[top:bottom, left:right]] = TRANSPARENT
+                    file.write(
+                        _frame_bytes(patch, (int(left), int(top)), delay_cs, transparent=True)
+                    )
+            previous = indices
+        file.write(b";")
+
+
+register(
+    Writer(
+        name="gif",
+        extensions=(".gif",),
+        animated=True,
+        description="animated GIF, one shared palette, loops forever by default",
+        write=write_gif,
+    )
+)
