@@ -53,6 +53,13 @@ class Look:
         Dash pattern of the padding grid, in TeX points (TikZ's ``dashed``).
     border : float
         White border around the drawing, in TeX points.
+    line_allowance : float
+        TeX points added around the drawing's extent (TikZ counts half of a thick line).
+    margin : float
+        Plane units added around the drawing's extent (the numerical figures' 1 cm text
+        boxes reach half a unit past the grids).
+    nudge : float
+        TeX points the raised output plane moves left (the tutorial's -5 pt at scale 0.5).
     dpi : float
         Pixels per inch of the raster frames.
     """
@@ -65,6 +72,8 @@ class Look:
     thin: float = 0.4
     dash: tuple[float, float] = (3.0, 3.0)
     border: float = 10.0
+    line_allowance: float = 0.4
+    margin: float = 0.0
     nudge: float = -2.5
     dpi: float = 150.0
 
@@ -82,4 +91,6 @@ FLAT = Look(
     slant=np.eye(2),
     output_shift="right",
     connect=False,
+    line_allowance=0.0,
+    margin=0.5,
 )

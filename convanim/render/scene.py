@@ -160,7 +160,7 @@ class Scene:
         if look.output_shift == "above":
             shift = np.array([points_to_units(look.nudge), rows + 1.0])
         else:
-            shift = np.array([cols + 1.0, (rows - out_rows) / 2.0])
+            shift = np.array([cols + 1.0, float((rows - out_rows) // 2)])
         self.output_plane = _Plane(out_rows, out_cols, look.slant, shift)
         self._build_figure()
 
@@ -173,24 +173,38 @@ class Scene:
     def _extent(self) -> tuple[float, float, float, float]:
         corners = np.concatenate([self.input_plane.outline(), self.output_plane.outline()])
         (xmin, ymin), (xmax, ymax) = corners.min(axis=0), corners.max(axis=0)
-        return xmin, xmax, ymin, ymax
+        margin = self.look.margin
+        return xmin - margin, xmax + margin, ymin - margin, ymax + margin
+
+    def _pixels(self, units: float) -> int:
+        """Image pixels for a drawing ``units`` wide, border and line allowance included.
+
+        Rounded as the original pipeline did: to a 4x canvas first, then to the final
+        size (both half up), which reproduces all 15 reference GIF sizes exactly.
+        """
+        points = units * points_to_units(1.0) ** -1 + 2 * (
+            self.look.border + self.look.line_allowance
+        )
+        fine = np.floor(points / 72.27 * self.dpi * 4 + 0.5)
+        return int(np.floor(fine / 4 + 0.5))
 
     # -- building ------------------------------------------------------------------
     def _build_figure(self) -> None:
         look = self.look
         xmin, xmax, ymin, ymax = self._extent()
-        border = points_to_units(look.border)
-        width_px = int(np.ceil((xmax - xmin + 2 * border) * self.unit_px - 1e-6))
-        height_px = int(np.ceil((ymax - ymin + 2 * border) * self.unit_px - 1e-6))
+        width_px, height_px = self._pixels(xmax - xmin), self._pixels(ymax - ymin)
         self.size = (width_px, height_px)
         figure = Figure(figsize=(width_px / self.dpi, height_px / self.dpi), dpi=self.dpi)
         figure.patch.set_facecolor(WHITE)
         canvas = FigureCanvasAgg(figure)
         axes = figure.add_axes((0, 0, 1, 1))
         axes.set_axis_off()
-        left, top = xmin - border, ymax + border
+        # Anchored at the bottom-left, as the original's PDF pages were; rounding the
+        # size lands on the right and top margins.
+        edge = points_to_units(look.border + look.line_allowance)
+        left, bottom = xmin - edge, ymin - edge
         axes.set_xlim(left, left + width_px / self.unit_px)
-        axes.set_ylim(top - height_px / self.unit_px, top)
+        axes.set_ylim(bottom, bottom + height_px / self.unit_px)
         self.figure, self.canvas, self.axes = figure, canvas, axes
 
         thick, thin = _mpl_points(look.thick), _mpl_points(look.thin)
@@ -212,29 +226,52 @@ class Scene:
             facecolors=[BLUE],
             edgecolors=[BASE03],
             linewidths=thick,
+            joinstyle="miter",
             zorder=2,
         )
+        shade = (*BASE02, SHADE_ALPHA)
+        faint = (*BLACK, SHADE_ALPHA)
+        # The templates fill each tap with base02 at 40 % opacity, thin black outline
+        # included (so the outline is 40 % black too).
         self.window_shade = PolyCollection(
-            [], facecolors=[(*BASE02, SHADE_ALPHA)], edgecolors="none", linewidths=0, zorder=3
+            [], facecolors=[shade], edgecolors=[faint], linewidths=thin, joinstyle="miter", zorder=3
         )
-        self.window_grid = LineCollection([], colors=[BASE03], linewidths=thick, zorder=4)
-        self.lines = LineCollection([], colors=[BLACK], linewidths=thin, zorder=5)
+        self.window_grid = LineCollection(
+            [], colors=[BASE03], linewidths=thick, capstyle="butt", zorder=4
+        )
+        self.lines = LineCollection([], colors=[BLACK], linewidths=thin, capstyle="butt", zorder=5)
         self.output_fill = Polygon(
-            plane_out.outline(), closed=True, facecolor=CYAN, edgecolor="none", zorder=6
+            plane_out.outline(),
+            closed=True,
+            facecolor=CYAN,
+            edgecolor=BLACK,
+            linewidth=thin,
+            joinstyle="miter",
+            zorder=6,
         )
         self.output_grid = LineCollection(
             plane_out.grid_segments(0, 0, plane_out.rows, plane_out.cols),
             colors=[BASE03],
             linewidths=thick,
-            capstyle="projecting",
+            capstyle="butt",
             zorder=6,
+        )
+        self.output_shade = Polygon(
+            np.zeros((4, 2)),
+            closed=True,
+            facecolor=shade,
+            edgecolor=faint,
+            linewidth=thin,
+            joinstyle="miter",
+            zorder=7,
         )
         self.output_cell = Polygon(
             np.zeros((4, 2)),
             closed=True,
-            facecolor=(*BASE02, SHADE_ALPHA),
+            facecolor="none",
             edgecolor=BASE03,
             linewidth=thick,
+            joinstyle="miter",
             zorder=7,
         )
         static = [self.padding_grid, self.input_cells]
@@ -246,7 +283,7 @@ class Scene:
             moving += plane  # drawn over the lines every frame, as the tutorial does
         else:
             static += plane
-        moving.append(self.output_cell)
+        moving += [self.output_shade, self.output_cell]
         for artist in static:
             axes.add_artist(artist)
         for artist in moving:
@@ -272,6 +309,7 @@ class Scene:
         window = plane_in.quads(origin[None], extent_rows, extent_cols)[0]
         cell = plane_out.quads(view.output_cell[index][None])[0]
         self.lines.set_segments(np.stack([window, cell], axis=1))
+        self.output_shade.set_xy(cell)
         self.output_cell.set_xy(cell)
 
     def frame(self, index: int) -> np.ndarray:

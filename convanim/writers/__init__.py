@@ -214,5 +214,5 @@ def _load_builtin() -> None:
     if _LOADED:
         return
     _LOADED = True
-    # Importing a format module registers its writer.
-    from . import gif  # noqa: F401
+    # Importing a format module registers its writer(s).
+    from . import apng, gif, mp4, png, vector, webp  # noqa: F401

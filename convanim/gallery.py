@@ -1,0 +1,341 @@
+"""Galleries: a TOML manifest of named animations, built in parallel into a folder.
+
+A manifest is a list of ``[[animation]]`` tables. Each names its output file and gives
+a spec in :class:`~convanim.spec.Spec`'s own words::
+
+    [[animation]]
+    name = "padding_strides"        # -> padding_strides.gif
+    op = "conv"                     # conv, conv_transpose, max_pool, avg_pool
+    input_size = 5                  # int, or a list with one value per axis
+    kernel_size = 3
+    stride = 2
+    padding = 1
+    # dilation = 1, output_padding = 0
+    # transpose = true              # draw the transposed convolution of this conv
+    # style = "tutorial"            # or "flat"
+    # duration = 1000               # ms per frame
+    # description = "..."           # one line for the gallery's README
+
+Every entry is checked before anything is written; a bad one is refused with one line
+naming the entry, the field and the valid range.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import re
+import sys
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from .spec import Spec, SpecError
+
+__all__ = [
+    "GalleryEntry",
+    "build_gallery",
+    "default_manifest_text",
+    "load_manifest",
+    "parse_manifest",
+]
+
+_SPEC_FIELDS = (
+    "op",
+    "input_size",
+    "kernel_size",
+    "stride",
+    "padding",
+    "dilation",
+    "output_padding",
+)
+_OPTION_FIELDS = {
+    "transpose": bool,
+    "style": str,
+    "duration": int,
+    "loop": int,
+    "description": str,
+}
+_FIELDS = ("name", *_SPEC_FIELDS, *_OPTION_FIELDS)
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_STYLES = ("tutorial", "flat")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GalleryEntry:
+    """One animation of a gallery: a file name, its spec and how to draw it."""
+
+    name: str
+    spec: Spec
+    style: str = "tutorial"
+    duration: int = 1000
+    loop: int = 0
+    description: str = ""
+    source: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def filename(self) -> str:
+        """The output file's name."""
+        return f"{self.name}.gif"
+
+
+class ManifestError(SpecError):
+    """A manifest entry (or the manifest itself) is not valid."""
+
+
+def default_manifest_text() -> str:
+    """The text of the built-in gallery manifest (the tutorial's animations and more)."""
+    return resources.files("convanim").joinpath("gallery.toml").read_text(encoding="utf-8")
+
+
+def _entry(index: int, table: Mapping[str, object]) -> GalleryEntry:
+    raw_name = table.get("name")
+    label = (
+        f"gallery entry {raw_name!r}"
+        if isinstance(raw_name, str)
+        else f"gallery entry #{index + 1}"
+    )
+
+    def fail(message: str) -> ManifestError:
+        return ManifestError(f"{label}: {message}")
+
+    for key in table:
+        if key not in _FIELDS:
+            raise fail(f"field {key!r} is not valid: expected one of {', '.join(_FIELDS)}")
+    if not isinstance(raw_name, str) or not _NAME.match(raw_name):
+        raise fail(
+            f"name = {raw_name!r} is not valid: expected a file name of letters, digits, "
+            "'_', '-' or '.'"
+        )
+    for required in ("op", "input_size", "kernel_size"):
+        if required not in table:
+            raise fail(f"field {required!r} is missing: expected it in every entry")
+    arguments = {
+        key: tuple(value) if isinstance(value, list) else value
+        for key, value in table.items()
+        if key in _SPEC_FIELDS
+    }
+    try:
+        spec = Spec(**arguments)
+        if table.get("transpose", False):
+            spec = spec.transpose()
+    except SpecError as error:
+        raise fail(str(error)) from None
+    options: dict[str, object] = {}
+    for key, kind in _OPTION_FIELDS.items():
+        if key not in table:
+            continue
+        value = table[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise fail(f"{key} = {value!r} is not valid: expected {kind.__name__}")
+        options[key] = value
+    if options.get("style", "tutorial") not in _STYLES:
+        raise fail(
+            f"style = {options['style']!r} is not valid: expected one of "
+            + ", ".join(map(repr, _STYLES))
+        )
+    if not 1 <= options.get("duration", 1000) <= 655_350:
+        raise fail(
+            f"duration = {options['duration']} is not valid: expected an integer between 1 and 655350"
+        )
+    if not 0 <= options.get("loop", 0) <= 65_535:
+        raise fail(
+            f"loop = {options['loop']} is not valid: expected an integer between 0 and 65535"
+        )
+    if spec.ndim == 3:
+        raise fail(f"input_size = {spec.input_size} is not valid: expected 1 or 2 axes to draw")
+    options.pop("transpose", None)
+    return GalleryEntry(name=raw_name, spec=spec, source=dict(table), **options)
+
+
+def parse_manifest(text: str, *, origin: str = "manifest") -> list[GalleryEntry]:
+    """Parse and check a manifest's text; raise :class:`ManifestError` on the first problem."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ManifestError(f"{origin} is not valid TOML: {error}") from None
+    unknown = set(document) - {"animation"}
+    if unknown:
+        raise ManifestError(
+            f"{origin}: table {sorted(unknown)[0]!r} is not valid: expected only [[animation]] entries"
+        )
+    tables = document.get("animation", [])
+    if not isinstance(tables, list) or not tables:
+        raise ManifestError(f"{origin}: expected at least one [[animation]] entry")
+    entries = [_entry(index, table) for index, table in enumerate(tables)]
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.name in seen:
+            raise ManifestError(
+                f"gallery entry {entry.name!r}: name is not valid: expected each name once"
+            )
+        seen.add(entry.name)
+    return entries
+
+
+def load_manifest(path: str | os.PathLike[str] | None = None) -> tuple[list[GalleryEntry], str]:
+    """Read a manifest file (the built-in one when ``path`` is None): entries and text."""
+    if path is None:
+        text = default_manifest_text()
+        return parse_manifest(text, origin="built-in manifest"), text
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise ManifestError(
+            f"manifest {os.fspath(path)!r} is not valid: {error.strerror}"
+        ) from None
+    return parse_manifest(text, origin=os.fspath(path)), text
+
+
+def _build_one(entry: GalleryEntry, out_dir: str) -> str:
+    # Runs in a worker process: import here so that the parent stays light.
+    from .api import save
+
+    path = Path(out_dir) / entry.filename
+    save(
+        entry.spec,
+        path,
+        style=entry.style,
+        duration=entry.duration,
+        loop=entry.loop,
+        progress=False,
+    )
+    return str(path)
+
+
+def build_gallery(
+    out_dir: str | os.PathLike[str],
+    manifest: str | os.PathLike[str] | None = None,
+    *,
+    executor: concurrent.futures.Executor | None = None,
+    jobs: int | None = None,
+    progress: bool | None = None,
+    callback: Callable[[GalleryEntry], None] | None = None,
+    attribution: str | None = None,
+) -> list[Path]:
+    """Build every animation of a manifest into ``out_dir``, plus README.md and manifest.toml.
+
+    Parameters
+    ----------
+    out_dir : path-like
+        Folder to write into (created if missing).
+    manifest : path-like, optional
+        A manifest file; the built-in gallery when omitted.
+    executor : concurrent.futures.Executor, optional
+        Where to run the builds: any Executor works (a Dask or Ray executor
+        unchanged). By default a process pool over the machine's cores.
+    jobs : int, optional
+        Worker processes for the default pool (``os.cpu_count()``); 1 builds in this
+        process.
+    progress : bool, optional
+        A tqdm bar; by default only when stderr is a terminal.
+    callback : callable, optional
+        Called with each entry as it completes.
+    attribution : str, optional
+        Text for the README's attribution section; the conv_arithmetic credit by default.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, in manifest order.
+    """
+    entries, text = load_manifest(manifest)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if progress is None:
+        progress = sys.stderr.isatty()
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(entries), unit="animation", desc="gallery")
+
+    def done(entry: GalleryEntry) -> None:
+        if bar is not None:
+            bar.update(1)
+        if callback is not None:
+            callback(entry)
+
+    try:
+        if executor is None and (jobs == 1 or (jobs is None and (os.cpu_count() or 1) == 1)):
+            for entry in entries:
+                _build_one(entry, str(out))
+                done(entry)
+        else:
+            own = executor is None
+            pool = executor or concurrent.futures.ProcessPoolExecutor(max_workers=jobs)
+            try:
+                # Longest first keeps every worker busy until the end.
+                ordered = sorted(entries, key=lambda entry: -entry.spec.num_frames)
+                futures = {pool.submit(_build_one, entry, str(out)): entry for entry in ordered}
+                for future in concurrent.futures.as_completed(futures):
+                    future.result()
+                    done(futures[future])
+            finally:
+                if own:
+                    pool.shutdown(cancel_futures=True)
+    finally:
+        if bar is not None:
+            bar.close()
+    written = [out / entry.filename for entry in entries]
+    _write_text(out / "manifest.toml", text)
+    _write_text(out / "README.md", gallery_readme(entries, attribution))
+    return [*written, out / "manifest.toml", out / "README.md"]
+
+
+def _write_text(path: Path, text: str) -> None:
+    from .writers import atomic_output
+
+    with atomic_output(path) as temporary:
+        temporary.write_text(text, encoding="utf-8")
+
+
+ATTRIBUTION = (
+    "The tutorial's animations reproduce figures from Vincent Dumoulin, Francesco Visin, "
+    '"A guide to convolution arithmetic for deep learning", arXiv:1603.07285 (2016), '
+    "and its conv_arithmetic repository (MIT licence, Copyright (c) 2016 Vincent Dumoulin "
+    "and Francesco Visin)."
+)
+
+
+def _parameters(spec: Spec) -> str:
+    def show(values: tuple[int, ...]) -> str:
+        return str(values[0]) if len(set(values)) == 1 else "x".join(map(str, values))
+
+    parts = [f"i={show(spec.input_size)}", f"k={show(spec.kernel_size)}", f"s={show(spec.stride)}"]
+    parts.append(f"p={show(spec.padding)}")
+    if any(d != 1 for d in spec.dilation):
+        parts.append(f"d={show(spec.dilation)}")
+    if spec.transposed:
+        parts.append(f"a={show(spec.output_padding)}")
+    return ", ".join(parts)
+
+
+def gallery_readme(entries: Iterable[GalleryEntry], attribution: str | None = None) -> str:
+    """The gallery's README: each animation with its parameters and size arithmetic."""
+    lines = [
+        "# convanim gallery",
+        "",
+        "Generated by `convanim gallery --out gallery` from `manifest.toml`; do not edit by hand.",
+        "",
+        "| animation | op | parameters | output size | frames |",
+        "|---|---|---|---|---|",
+    ]
+    for entry in entries:
+        spec = entry.spec
+        per_axis = spec.output_arithmetic()
+        if len(set(per_axis)) == 1:
+            arithmetic = f"`{per_axis[0]}` per axis" if spec.ndim > 1 else f"`{per_axis[0]}`"
+        else:
+            arithmetic = "<br>".join(f"axis {axis}: `{line}`" for axis, line in enumerate(per_axis))
+        title = f"**{entry.name}**"
+        if entry.description:
+            title += f"<br>{entry.description}"
+        lines.append(
+            f"| ![{entry.name}]({entry.filename})<br>{title} | {spec.op} | {_parameters(spec)} "
+            f"| {arithmetic} | {spec.num_frames} |"
+        )
+    lines += ["", "## Attribution", "", attribution or ATTRIBUTION, ""]
+    return "\n".join(lines)

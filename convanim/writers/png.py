@@ -1,0 +1,63 @@
+"""PNG: a still of one frame, or every frame as a folder of numbered PNG files.
+
+Both are written by Pillow from the frame's RGB array, with no text, time or other
+metadata chunks and a fixed zlib level, so the same frame always gives the same bytes.
+The folder is streamed: each frame is written as it arrives.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from . import FrameSource, WriteOptions, Writer, register
+
+LEVEL = 9  # zlib level, fixed so the bytes are reproducible
+DIGITS = 4  # frame_0000.png: at least this many digits, more for 10 000 frames or more
+
+
+def _save_png(frame: np.ndarray, file: Path) -> None:
+    # Pillow writes IHDR, IDAT and IEND only, unless told otherwise (dpi, pnginfo...).
+    Image.fromarray(frame).save(file, format="PNG", compress_level=LEVEL)
+
+
+def frame_name(index: int, count: int) -> str:
+    """The file name of frame ``index`` of ``count``: ``frame_0007.png``."""
+    digits = max(DIGITS, len(str(count - 1)))
+    return f"frame_{index:0{digits}d}.png"
+
+
+def write_png(source: FrameSource, path: Path, options: WriteOptions) -> None:
+    """Write frame ``options.frame`` of ``source`` as a PNG at ``path``."""
+    _save_png(source.frame(options.frame), path)
+
+
+def write_frames(source: FrameSource, path: Path, options: WriteOptions) -> None:
+    """Write every frame of ``source`` into the folder ``path`` as numbered PNG files."""
+    count = len(source)
+    for index, frame in enumerate(source.frames()):
+        _save_png(frame, path / frame_name(index, count))
+
+
+register(
+    Writer(
+        name="png",
+        extensions=(".png",),
+        animated=False,
+        description="PNG still of one frame (choose it with frame=)",
+        write=write_png,
+    )
+)
+
+register(
+    Writer(
+        name="frames",
+        extensions=(),
+        animated=True,
+        description="a folder of numbered PNG frames: frame_0000.png, frame_0001.png, ...",
+        write=write_frames,
+        directory=True,
+    )
+)
