@@ -141,7 +141,7 @@ def _build_parser() -> _Parser:
     info = commands.add_parser(
         "info",
         help="output size, arithmetic, frame count and the PyTorch call",
-        description="Print a spec's output size with its arithmetic and the equivalent PyTorch call.",
+        description="Print a spec's output size, its arithmetic and the PyTorch call.",
     )
     _add_spec_arguments(info)
 
@@ -207,9 +207,7 @@ def _flagged(message: str) -> str:
 def _info(args: argparse.Namespace) -> int:
     spec = _spec(args)
     lines = [spec.describe(), ""]
-    for axis, (geometry, arithmetic) in enumerate(
-        zip(spec.axes, spec.output_arithmetic(), strict=True)
-    ):
+    for axis, arithmetic in enumerate(spec.output_arithmetic()):
         label = f"axis {axis}" if spec.ndim > 1 else "output"
         lines.append(f"{label}: {arithmetic}")
     lines.append(f"output size: {'x'.join(map(str, spec.output_size))}")

@@ -138,7 +138,8 @@ def _entry(index: int, table: Mapping[str, object]) -> GalleryEntry:
         )
     if not 1 <= options.get("duration", 1000) <= 655_350:
         raise fail(
-            f"duration = {options['duration']} is not valid: expected an integer between 1 and 655350"
+            f"duration = {options['duration']} is not valid: "
+            "expected an integer between 1 and 655350"
         )
     if not 0 <= options.get("loop", 0) <= 65_535:
         raise fail(
@@ -159,7 +160,8 @@ def parse_manifest(text: str, *, origin: str = "manifest") -> list[GalleryEntry]
     unknown = set(document) - {"animation"}
     if unknown:
         raise ManifestError(
-            f"{origin}: table {sorted(unknown)[0]!r} is not valid: expected only [[animation]] entries"
+            f"{origin}: table {sorted(unknown)[0]!r} is not valid: "
+            "expected only [[animation]] entries"
         )
     tables = document.get("animation", [])
     if not isinstance(tables, list) or not tables:
