@@ -5,9 +5,12 @@ Data flows one way: a :class:`Spec` (validated, immutable) is planned into a
 plan into frames; writers encode the frames.
 """
 
+from .api import save
 from .compute import conv_matrix, evaluate
 from .plan import CellKind, Frame, Plan, plan
+from .render import matrix_figure, render
 from .spec import OPS, AxisGeometry, Spec, SpecError
+from .values import Numbers, numbers
 
 __version__ = "0.1.0"
 
@@ -16,11 +19,16 @@ __all__ = [
     "AxisGeometry",
     "CellKind",
     "Frame",
+    "Numbers",
     "Plan",
     "Spec",
     "SpecError",
     "__version__",
     "conv_matrix",
     "evaluate",
+    "matrix_figure",
+    "numbers",
     "plan",
+    "render",
+    "save",
 ]

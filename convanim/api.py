@@ -12,6 +12,7 @@ import numpy as np
 from .plan import Plan
 from .render import scene as build_scene
 from .spec import Spec, SpecError
+from .values import TUTORIAL_SEED
 from .writers import WriteOptions, atomic_output, writer_for
 
 __all__ = ["save"]
@@ -64,6 +65,12 @@ def save(
     loop: int = 0,
     frame: int = 0,
     dpi: float | None = None,
+    values: bool = False,
+    x: object = None,
+    weight: object = None,
+    seed: int = TUTORIAL_SEED,
+    labels: bool = False,
+    caption: bool = False,
     format: str | None = None,
     progress: bool | None = None,
     callback: Callable[[int, int], None] | None = None,
@@ -88,6 +95,8 @@ def save(
         The frame a still (.png, .svg, .pdf) shows.
     dpi : float, optional
         Pixels per inch of raster output (150 by default).
+    values, x, weight, seed, labels, caption
+        Numbers in the cells, labels and caption: see :func:`convanim.render.render`.
     format : str, optional
         A writer name, overriding the extension (see :func:`convanim.writers.writers`).
     progress : bool, optional
@@ -103,7 +112,17 @@ def save(
     writer = writer_for(path, format)
     duration = _check_int("duration", duration, 1, 655_350)
     loop = _check_int("loop", loop, 0, 65_535)
-    scene = build_scene(spec, style, dpi=dpi)
+    scene = build_scene(
+        spec,
+        style,
+        dpi=dpi,
+        values=values,
+        x=x,
+        weight=weight,
+        seed=seed,
+        labels=labels,
+        caption=caption,
+    )
     frame = _check_int("frame", frame, 0, len(scene) - 1)
     if progress is None:
         progress = writer.animated and sys.stderr.isatty()

@@ -126,7 +126,18 @@ def _build_parser() -> _Parser:
     )
     _add_spec_arguments(render)
     look = render.add_argument_group("look and output")
-    look.add_argument("--style", choices=("tutorial", "flat"), default="tutorial")
+    look.add_argument("--style", choices=("tutorial", "flat", "matrix"), default="tutorial")
+    look.add_argument(
+        "--matrix", action="store_true", help="the matrix view y = C x (same as --style matrix)"
+    )
+    look.add_argument(
+        "--values", action="store_true", help="print input, kernel and output numbers in cells"
+    )
+    look.add_argument("--seed", type=int, default=1234, help="seed for --values numbers (1234)")
+    look.add_argument("--labels", action="store_true", help='label the planes "input"/"output"')
+    look.add_argument(
+        "--caption", action="store_true", help="write the spec and its arithmetic underneath"
+    )
     timing = look.add_mutually_exclusive_group()
     timing.add_argument("--duration", type=int, help="milliseconds per frame (1000)")
     timing.add_argument("--fps", type=float, help="frames per second (instead of --duration)")
@@ -177,7 +188,11 @@ def _render(args: argparse.Namespace) -> int:
         save(
             spec,
             path,
-            style=args.style,
+            style="matrix" if args.matrix else args.style,
+            values=args.values,
+            seed=args.seed,
+            labels=args.labels,
+            caption=args.caption,
             duration=duration,
             loop=args.loop,
             frame=args.frame,
@@ -200,6 +215,7 @@ def _flagged(message: str) -> str:
         "frame": "--frame",
         "dpi": "--dpi",
         "style": "--style",
+        "seed": "--seed",
     }.get(name)
     return f"{flag}: {message}" if flag else message
 

@@ -32,7 +32,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
+
 from .spec import Spec, SpecError
+from .values import TUTORIAL_SEED
 
 __all__ = [
     "GalleryEntry",
@@ -57,10 +60,16 @@ _OPTION_FIELDS = {
     "duration": int,
     "loop": int,
     "description": str,
+    "values": bool,
+    "seed": int,
+    "labels": bool,
+    "caption": bool,
+    "x": list,
+    "weight": list,
 }
 _FIELDS = ("name", *_SPEC_FIELDS, *_OPTION_FIELDS)
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_STYLES = ("tutorial", "flat")
+_STYLES = ("tutorial", "flat", "matrix")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -73,7 +82,25 @@ class GalleryEntry:
     duration: int = 1000
     loop: int = 0
     description: str = ""
+    values: bool = False
+    seed: int = TUTORIAL_SEED
+    labels: bool = False
+    caption: bool = False
+    x: tuple | None = None
+    weight: tuple | None = None
     source: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def render_options(self) -> dict[str, object]:
+        """Keyword arguments for :func:`convanim.api.save` and the renderers."""
+        return {
+            "style": self.style,
+            "values": self.values,
+            "x": None if self.x is None else np.array(self.x, dtype=np.float64),
+            "weight": None if self.weight is None else np.array(self.weight, dtype=np.float64),
+            "seed": self.seed,
+            "labels": self.labels,
+            "caption": self.caption,
+        }
 
     @property
     def filename(self) -> str:
@@ -148,7 +175,29 @@ def _entry(index: int, table: Mapping[str, object]) -> GalleryEntry:
     if spec.ndim == 3:
         raise fail(f"input_size = {spec.input_size} is not valid: expected 1 or 2 axes to draw")
     options.pop("transpose", None)
+    for key, shape in (("x", spec.input_size), ("weight", spec.kernel_size)):
+        if key in options:
+            try:
+                array = np.array(options[key], dtype=np.float64)
+            except (TypeError, ValueError):
+                array = None
+            if array is None or array.shape != shape:
+                raise fail(
+                    f"{key} is not valid: expected a nested list of numbers of shape {shape}"
+                )
+            options[key] = _freeze(array.tolist())
+    if "weight" in options and spec.is_pool:
+        raise fail(f"weight is not valid for {spec.op}: expected no weight (pooling has none)")
+    if "seed" in options and not 0 <= options["seed"] < 2**32:
+        raise fail(
+            f"seed = {options['seed']} is not valid: expected an integer between 0 and 4294967295"
+        )
     return GalleryEntry(name=raw_name, spec=spec, source=dict(table), **options)
+
+
+def _freeze(value: object) -> object:
+    """Nested lists as nested tuples, so an entry stays hashable and immutable."""
+    return tuple(_freeze(item) for item in value) if isinstance(value, list) else value
 
 
 def parse_manifest(text: str, *, origin: str = "manifest") -> list[GalleryEntry]:

@@ -22,6 +22,7 @@ from matplotlib.patches import Polygon
 
 from ..plan import CellKind, Plan, plan
 from ..spec import Spec, SpecError
+from ..values import Numbers, format_number
 from ._look import (
     BASE02,
     BASE03,
@@ -34,6 +35,9 @@ from ._look import (
     Look,
     points_to_units,
 )
+from ._text import compound as _compound
+from ._text import glyphs as _glyphs
+from ._text import text_patch as _text_patch
 
 __all__ = ["Scene"]
 
@@ -141,18 +145,35 @@ class Scene:
         Style (:data:`~convanim.render._look.TUTORIAL` or ``FLAT``).
     dpi : float, optional
         Pixels per inch; the tutorial's 150 by default.
+    numbers : Numbers, optional
+        Values to print: the input (and zeros) in every grid cell, the kernel's weights
+        small at the bottom-right of each tap, the output with one decimal.
+    labels : bool
+        Write "input" and "output" beside the planes.
+    caption : bool
+        Write the spec and its output-size arithmetic under the drawing.
 
     The scene is a :class:`~convanim.writers.FrameSource`: ``len(scene)`` frames of
     ``scene.size`` (width, height) pixels, from :meth:`frames` or :meth:`frame`.
     """
 
     def __init__(
-        self, spec: Spec | Plan, look: Look = TUTORIAL, *, dpi: float | None = None
+        self,
+        spec: Spec | Plan,
+        look: Look = TUTORIAL,
+        *,
+        dpi: float | None = None,
+        numbers: Numbers | None = None,
+        labels: bool = False,
+        caption: bool = False,
     ) -> None:
         self.plan = spec if isinstance(spec, Plan) else plan(spec)
         self.spec = self.plan.spec
         self.look = look
         self.dpi = float(dpi if dpi is not None else look.dpi)
+        self.numbers = numbers
+        self.labels = labels
+        self.caption = caption
         self.view = _view(self.plan)
         rows, cols = self.view.grid_kind.shape
         out_rows, out_cols = self.view.output_size
@@ -162,6 +183,7 @@ class Scene:
         else:
             shift = np.array([cols + 1.0, float((rows - out_rows) // 2)])
         self.output_plane = _Plane(out_rows, out_cols, look.slant, shift)
+        self._build_texts()
         self._build_figure()
 
     # -- geometry ------------------------------------------------------------------
@@ -174,7 +196,102 @@ class Scene:
         corners = np.concatenate([self.input_plane.outline(), self.output_plane.outline()])
         (xmin, ymin), (xmax, ymax) = corners.min(axis=0), corners.max(axis=0)
         margin = self.look.margin
-        return xmin - margin, xmax + margin, ymin - margin, ymax + margin
+        xmin, xmax, ymin, ymax = xmin - margin, xmax + margin, ymin - margin, ymax + margin
+        if self.numbers is not None and self.numbers.tap_weight is not None and self.look.margin:
+            # A weight's text box (1 cm, centred 0.2 above a tap's bottom) reaches 0.3
+            # units further down than a cell's: room for it when the window is low.
+            ymin -= 0.3
+        for path in (self._label_path, self._caption_path):
+            if len(path.vertices) > 1:
+                (x0, y0), (x1, y1) = path.vertices.min(axis=0), path.vertices.max(axis=0)
+                xmin, xmax, ymin, ymax = min(xmin, x0), max(xmax, x1), min(ymin, y0), max(ymax, y1)
+        return xmin, xmax, ymin, ymax
+
+    # -- numbers, labels, caption ---------------------------------------------------
+    def _build_texts(self) -> None:
+        """Every string the scene prints, and its outline in drawing coordinates."""
+        view, numbers = self.view, self.numbers
+        plane_in, plane_out = self.input_plane, self.output_plane
+        rows, cols = view.grid_kind.shape
+        self.input_texts: dict[tuple[int, int], str] = {}
+        self.output_texts: dict[tuple[int, int], str] = {}
+        self._weight_glyphs: list[tuple[np.ndarray, np.ndarray]] = []
+        self._weight_texts: list[str] = []
+        pieces_in, pieces_out = [], []
+        if numbers is not None:
+            grid = numbers.grid.reshape(rows, cols)
+            size_in, size_small = points_to_units(8), points_to_units(5)
+            for (row, col), value in np.ndenumerate(grid):
+                text = format_number(value)
+                self.input_texts[(row, col)] = text
+                vertices, codes = _glyphs(text, size_in)
+                centre = np.array([col + 0.5, rows - row - 0.5])
+                pieces_in.append((plane_in.map(vertices + centre), codes))
+            output = numbers.output.reshape(view.output_size)
+            for (row, col), value in np.ndenumerate(output):
+                text = format_number(value, decimals=1)
+                self.output_texts[(row, col)] = text
+                vertices, codes = _glyphs(text, size_small)
+                centre = np.array([col + 0.5, plane_out.rows - row - 0.5])
+                pieces_out.append((plane_out.map(vertices + centre), codes))
+            if numbers.tap_weight is not None:
+                for value in numbers.tap_weight:
+                    text = format_number(value)
+                    self._weight_texts.append(text)
+                    self._weight_glyphs.append(_glyphs(text, size_small))
+        self._input_numbers_path = _compound(pieces_in)
+        self._output_numbers_path = _compound(pieces_out)
+
+        label_pieces = []
+        if self.labels:
+            size = points_to_units(8)
+            for plane, text in ((plane_in, "input"), (plane_out, "output")):
+                outline = plane.outline()
+                left = outline[outline[:, 0].argmin()]
+                vertices, codes = _glyphs(text, size, align="right", prose=True)
+                label_pieces.append((vertices + left - np.array([0.35, 0]), codes))
+        self._label_path = _compound(label_pieces)
+
+        caption_pieces = []
+        if self.caption:
+            corners = np.concatenate([plane_in.outline(), plane_out.outline()])
+            (xmin, ymin), (xmax, _) = corners.min(axis=0), corners.max(axis=0)
+            arithmetic = self.spec.output_arithmetic()
+            if len(set(arithmetic)) == 1:
+                arithmetic = ["output size: " + arithmetic[0]]
+            elif len(arithmetic) == 2:
+                arithmetic = [
+                    f"{axis}: {line}"
+                    for axis, line in zip(("rows", "columns"), arithmetic, strict=True)
+                ]
+            lines = [self.spec.describe(), *arithmetic]
+            size = points_to_units(6.5)
+            for number, line in enumerate(lines):
+                vertices, codes = _glyphs(line, size, prose=True)
+                centre = np.array([(xmin + xmax) / 2, ymin - 0.7 - 1.6 * size * number])
+                caption_pieces.append((vertices + centre, codes))
+        self._caption_path = _compound(caption_pieces)
+
+    def drawn_texts(self, index: int) -> dict[str, dict[tuple[int, int], str]]:
+        """Every number printed in frame ``index``, by grid cell: what the picture says.
+
+        ``"input"`` maps slid-over grid cells (row, col) to their text, ``"kernel"`` the
+        grid cells under the window's taps to the weight printed there, ``"output"``
+        output cells to their text (one decimal).
+        """
+        if not self._weight_texts:
+            kernel = {}
+        else:
+            taps = self.view.window_origin[index] + self.view.tap_offset
+            kernel = {
+                (int(row), int(col)): text
+                for (row, col), text in zip(taps, self._weight_texts, strict=True)
+            }
+        return {
+            "input": dict(self.input_texts),
+            "kernel": kernel,
+            "output": dict(self.output_texts),
+        }
 
     def _pixels(self, units: float) -> int:
         """Image pixels for a drawing ``units`` wide, border and line allowance included.
@@ -274,11 +391,26 @@ class Scene:
             joinstyle="miter",
             zorder=7,
         )
-        static = [self.padding_grid, self.input_cells]
-        moving = [self.window_shade, self.window_grid]
+        self.input_numbers = _text_patch(2.5)
+        self.input_numbers.set_path(self._input_numbers_path)
+        self.kernel_numbers = _text_patch(4.5)
+        self.output_numbers = _text_patch(6.5)
+        self.output_numbers.set_path(self._output_numbers_path)
+        self.annotations = _text_patch(8)
+        self.annotations.set_path(
+            _compound(
+                [
+                    (path.vertices, path.codes)
+                    for path in (self._label_path, self._caption_path)
+                    if len(path.vertices) > 1
+                ]
+            )
+        )
+        static = [self.padding_grid, self.input_cells, self.input_numbers, self.annotations]
+        moving = [self.window_shade, self.window_grid, self.kernel_numbers]
         if look.connect:
             moving.append(self.lines)
-        plane = [self.output_fill, self.output_grid]
+        plane = [self.output_fill, self.output_grid, self.output_numbers]
         if look.output_shift == "above":
             moving += plane  # drawn over the lines every frame, as the tutorial does
         else:
@@ -311,6 +443,13 @@ class Scene:
         self.lines.set_segments(np.stack([window, cell], axis=1))
         self.output_shade.set_xy(cell)
         self.output_cell.set_xy(cell)
+        if self._weight_glyphs:
+            rows = plane_in.rows
+            pieces = [
+                (plane_in.map(vertices + np.array([col + 0.8, rows - row - 1 + 0.2])), codes)
+                for (row, col), (vertices, codes) in zip(taps, self._weight_glyphs, strict=True)
+            ]
+            self.kernel_numbers.set_path(_compound(pieces))
 
     def frame(self, index: int) -> np.ndarray:
         """Frame ``index`` as an (H, W, 3) uint8 array (a new array)."""

@@ -1,0 +1,118 @@
+"""Numbers for the cells: an input, a kernel and the output ``evaluate`` computes from them.
+
+Pure numpy: the renderers only print what this module gives them, so every output number
+on a picture is the planner's own (and so PyTorch's) result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .compute import evaluate
+from .plan import CellKind, Plan, plan
+from .spec import Spec, SpecError
+
+__all__ = ["TUTORIAL_SEED", "Numbers", "format_number", "numbers"]
+
+TUTORIAL_SEED = 1234
+"""The seed of the tutorial's numerical figures (numpy's legacy generator)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class Numbers:
+    """The values drawn in the cells of one animation.
+
+    Attributes
+    ----------
+    x : ndarray, shape ``spec.input_size``
+        The input.
+    weight : ndarray, shape ``spec.kernel_size``, or None
+        The kernel (None for pooling).
+    output : ndarray, shape ``spec.output_size``
+        ``evaluate(spec, x, weight)``.
+    grid : ndarray, shape ``spec.grid_size``
+        The value of every cell of the slid-over grid: the input in real cells, 0 in
+        padding and inserted zeros.
+    tap_weight : ndarray, shape (taps,), or None
+        The weight printed on each tap: the kernel entry for a direct convolution, the
+        kernel flipped on every axis for a transposed one.
+    """
+
+    x: np.ndarray
+    weight: np.ndarray | None
+    output: np.ndarray
+    grid: np.ndarray
+    tap_weight: np.ndarray | None
+
+
+def numbers(
+    spec: Spec | Plan,
+    *,
+    x: object = None,
+    weight: object = None,
+    seed: int = TUTORIAL_SEED,
+) -> Numbers:
+    """Values for every cell of ``spec``: given ones, or drawn as the tutorial drew them.
+
+    Parameters
+    ----------
+    spec : Spec or Plan
+        The operation.
+    x, weight : array_like, optional
+        The input and kernel. Missing ones are drawn from numpy's legacy generator
+        seeded with ``seed``, in the tutorial's order: ``randint(0, 4, input_size)``
+        first, then ``randint(0, 3, kernel_size)`` (weights only for convolutions).
+    seed : int
+        Seed for the drawn values (1234, the tutorial's, by default).
+
+    Returns
+    -------
+    Numbers
+    """
+    the_plan = spec if isinstance(spec, Plan) else plan(spec)
+    spec = the_plan.spec
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise SpecError(
+            f"seed = {seed!r} is not valid: expected an integer between 0 and 4294967295"
+        )
+    generator = np.random.RandomState(seed)
+    drawn_x = generator.randint(0, 4, size=spec.input_size)
+    x = drawn_x if x is None else np.asarray(x, dtype=np.float64)
+    if spec.is_pool:
+        if weight is not None:
+            raise SpecError(
+                f"weight is not valid for {spec.op}: expected None (pooling has no weights)"
+            )
+    elif weight is None:
+        weight = generator.randint(0, 3, size=spec.kernel_size)
+    x = np.asarray(x, dtype=np.float64)
+    weight = None if weight is None else np.asarray(weight, dtype=np.float64)
+    output = evaluate(the_plan, x, weight)  # also checks the shapes
+
+    grid = np.zeros(spec.grid_size)
+    keep, where = [], []
+    for geometry in spec.axes:
+        position = geometry.input_offset + geometry.input_step * np.arange(geometry.input)
+        inside = (position >= 0) & (position < geometry.grid)
+        keep.append(np.flatnonzero(inside))
+        where.append(position[inside])
+    grid[np.ix_(*where)] = x[np.ix_(*keep)]
+    assert not grid[the_plan.grid_kind != CellKind.INPUT].any()
+    tap_weight = None if weight is None else weight[tuple(the_plan.tap_weight_index.T)]
+    for array in (x, output, grid, tap_weight, weight):
+        if array is not None:
+            array.flags.writeable = False
+    return Numbers(x=x, weight=weight, output=output, grid=grid, tap_weight=tap_weight)
+
+
+def format_number(value: float, decimals: int | None = None) -> str:
+    """A cell's text: integers without a decimal point unless ``decimals`` is given."""
+    if decimals is not None:
+        text = f"{value:.{decimals}f}"
+    elif float(value).is_integer():
+        text = str(int(value))
+    else:
+        text = f"{value:.2g}"
+    return "0" + text[2:] if text.startswith("-0") and float(text) == 0 else text
