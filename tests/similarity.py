@@ -69,10 +69,11 @@ def _near(mask: np.ndarray, radius: int = 1) -> np.ndarray:
     return grown
 
 
-def compare(ours: np.ndarray, reference: np.ndarray) -> dict[str, float]:
+def compare(ours: np.ndarray, reference: np.ndarray, anchor: str = "bottom") -> dict[str, float]:
     """Agreement of two frames by drawn region.
 
-    Frames are aligned at the bottom-left, where both pictures are anchored. Regions
+    Frames are aligned at the bottom-left, where the animations are anchored (or at the
+    top-left, ``anchor="top"``, as the numerical figures are). Regions
     (input, output, the three shades) are compared on their interiors (anti-aliased
     edges are where two renderers legitimately differ by a fraction of a pixel):
     ``overall`` is the fraction of interior pixels, drawn in either frame, with the same
@@ -81,8 +82,11 @@ def compare(ours: np.ndarray, reference: np.ndarray) -> dict[str, float]:
     """
     height = min(ours.shape[0], reference.shape[0])
     width = min(ours.shape[1], reference.shape[1])
-    a = label(ours[ours.shape[0] - height :, :width])
-    b = label(reference[reference.shape[0] - height :, :width])
+    if anchor == "bottom":
+        a = label(ours[ours.shape[0] - height :, :width])
+        b = label(reference[reference.shape[0] - height :, :width])
+    else:
+        a, b = label(ours[:height, :width]), label(reference[:height, :width])
     line = NAMES.index("line")
     interior = (_uniform(a) | _uniform(b)) & ((a != 0) | (b != 0)) & (a != line) & (b != line)
     result = {"overall": float((a == b)[interior].mean()) if interior.any() else 1.0}

@@ -134,10 +134,16 @@ class MatrixScene:
         """Static number glyphs (black and grey) in plane units."""
         black, grey = [], []
         small, tiny = points_to_units(6), points_to_units(5)
-        panels = [self.panel] + ([self.left_panel] if self.left_panel is not None else [])
-        for panel in panels:
+        panels = [("main", self.panel)]
+        if self.left_panel is not None:
+            panels.append(("convolution", self.left_panel))
+        # What each matrix cell says, for readers and tests: {(panel, row, col): text}.
+        self.cell_texts: dict[tuple[str, int, int], str] = {}
+        for name, panel in panels:
             for (row, col), value in np.ndenumerate(panel.matrix):
-                vertices, codes = glyphs(format_number(round(value, 6)), small)
+                text = format_number(round(value, 6))
+                self.cell_texts[(name, row, col)] = text
+                vertices, codes = glyphs(text, small)
                 centre = panel.cell(row, col)[0] + 0.5
                 (black if value != 0 else grey).append((vertices + centre, codes))
         rows, cols = self.matrix.shape
