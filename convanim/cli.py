@@ -38,7 +38,7 @@ class _Parser(argparse.ArgumentParser):
         raise _Exit(f"{message} (see {self.prog} --help)")
 
 
-_SIZE = re.compile(r"^-?\d+(x-?\d+){0,2}$")
+_SIZE = re.compile(r"^-?[0-9]+(x-?[0-9]+){0,2}$")  # ASCII digits only, as typed
 
 
 def _sizes(flag: str) -> callable:
