@@ -13,6 +13,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,12 +208,19 @@ def _replace_directory(temporary: Path, target: Path) -> None:
 
 
 _LOADED = False
+_LOADING = threading.Lock()
 
 
 def _load_builtin() -> None:
     global _LOADED
     if _LOADED:
         return
-    _LOADED = True
-    # Importing a format module registers its writer(s).
-    from . import apng, gif, mp4, png, vector, webp  # noqa: F401
+    # Threads of one gallery build may ask at once: only one imports, and nobody sees
+    # the registry before every built-in writer is in it.
+    with _LOADING:
+        if _LOADED:
+            return
+        # Importing a format module registers its writer(s).
+        from . import apng, gif, mp4, png, vector, webp  # noqa: F401
+
+        _LOADED = True

@@ -1,0 +1,179 @@
+"""Galleries from manifests: checked before anything is written, any Executor, README."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import shutil
+import subprocess
+
+import pytest
+from PIL import Image
+
+from convanim.gallery import ManifestError, build_gallery, load_manifest, parse_manifest
+
+SMALL = """
+[[animation]]
+name = "tiny"
+op = "conv"
+input_size = 3
+kernel_size = 2
+description = "a tiny one"
+
+[[animation]]
+name = "tiny_transposed"
+op = "conv"
+input_size = [3, 4]
+kernel_size = 2
+stride = [1, 2]
+transpose = true
+duration = 200
+
+[[animation]]
+name = "tiny_pool"
+op = "avg_pool"
+input_size = 4
+kernel_size = 2
+stride = 2
+style = "flat"
+values = true
+"""
+
+
+def test_builtin_manifest_starts_with_the_15_reference_names():
+    from cases import ALL_NAMES
+
+    entries, _ = load_manifest()
+    names = [entry.name for entry in entries]
+    assert sorted(names[:15]) == sorted(ALL_NAMES)
+    assert len(set(names)) == len(names)
+
+
+def test_custom_manifest_with_a_thread_pool(tmp_path):
+    manifest = tmp_path / "mine.toml"
+    manifest.write_text(SMALL)
+    out = tmp_path / "out"
+    seen = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        written = build_gallery(
+            out, manifest, executor=pool, progress=False, callback=lambda e: seen.append(e.name)
+        )
+    assert sorted(seen) == ["tiny", "tiny_pool", "tiny_transposed"]
+    assert [path.name for path in written] == [
+        "tiny.gif",
+        "tiny_transposed.gif",
+        "tiny_pool.gif",
+        "manifest.toml",
+        "README.md",
+    ]
+    with Image.open(out / "tiny.gif") as image:
+        assert image.n_frames == 4
+    with Image.open(out / "tiny_transposed.gif") as image:
+        # transposed of conv 3x4, k 2, s (1, 2): output back to 3x4
+        assert image.n_frames == 12 and image.info["duration"] == 200
+    with Image.open(out / "tiny_pool.gif") as image:
+        assert image.n_frames == 4
+    assert (out / "manifest.toml").read_text() == SMALL
+    readme = (out / "README.md").read_text()
+    assert "![tiny](tiny.gif)" in readme and "a tiny one" in readme
+    assert "`(3 + 2*0 - 2) // 1 + 1 = 2` per axis" in readme
+    assert (
+        "axis 0: `(3 - 1)*1 - 2*0 + 2 + 0 = 3`<br>axis 1: `(2 - 1)*2 - 2*0 + 2 + 0 = 4`" in readme
+    )
+    assert "Dumoulin" in readme and "MIT" in readme
+
+
+def test_sequential_and_parallel_builds_are_byte_identical(tmp_path):
+    manifest = tmp_path / "mine.toml"
+    manifest.write_text(SMALL)
+    build_gallery(tmp_path / "a", manifest, jobs=1, progress=False)
+    build_gallery(tmp_path / "b", manifest, jobs=2, progress=False)
+    for name in ("tiny.gif", "tiny_transposed.gif", "tiny_pool.gif", "README.md"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+BAD_ENTRIES = [
+    (
+        'name = "x"\nop = "conv"\ninput_size = 5\nkernel_size = 3\nstride = 0',
+        "gallery entry 'x': stride = 0 is not valid: expected an integer >= 1",
+    ),
+    (
+        'name = "x"\nop = "conv"\ninput_size = 5\nkernel_size = 3\nstrides = 2',
+        "gallery entry 'x': field 'strides' is not valid: expected one of name, op,",
+    ),
+    (
+        'name = "x"\nop = "conv"\ninput_size = 5',
+        "gallery entry 'x': field 'kernel_size' is missing",
+    ),
+    (
+        'name = "a b"\nop = "conv"\ninput_size = 5\nkernel_size = 3',
+        "gallery entry 'a b': name = 'a b' is not valid",
+    ),
+    (
+        'name = "x"\nop = "conv"\ninput_size = 5\nkernel_size = 3\nstyle = "fancy"',
+        "gallery entry 'x': style = 'fancy' is not valid: expected one of 'tutorial', 'flat', 'matrix'",
+    ),
+    (
+        'name = "x"\nop = "conv"\ninput_size = 5\nkernel_size = 3\nduration = 0',
+        "gallery entry 'x': duration = 0 is not valid: expected an integer between 1 and 655350",
+    ),
+    (
+        'name = "x"\nop = "conv"\ninput_size = [4, 4, 4]\nkernel_size = 3',
+        "gallery entry 'x': input_size = (4, 4, 4) is not valid: expected 1 or 2 axes to draw",
+    ),
+    (
+        'name = "x"\nop = "conv"\ninput_size = 2\nkernel_size = 2\nx = [1, 2]',
+        "gallery entry 'x': x is not valid: expected a nested list of numbers of shape (2, 2)",
+    ),
+    (
+        'name = "x"\nop = "max_pool"\ninput_size = 2\nkernel_size = 2\nweight = [[1, 1], [1, 1]]',
+        "gallery entry 'x': weight is not valid for max_pool",
+    ),
+    (
+        'name = "x"\nop = "conv"\ninput_size = 5\nkernel_size = 3\ntranspose = "yes"',
+        "gallery entry 'x': transpose = 'yes' is not valid: expected bool",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"), BAD_ENTRIES, ids=[m.split(": ")[1][:30] for _, m in BAD_ENTRIES]
+)
+def test_bad_entries_are_refused_with_one_line(body, message):
+    good = '[[animation]]\nname = "good"\nop = "conv"\ninput_size = 4\nkernel_size = 3\n'
+    with pytest.raises(ManifestError) as caught:
+        parse_manifest(good + "\n[[animation]]\n" + body)
+    assert str(caught.value).startswith(message)
+    assert "\n" not in str(caught.value)
+
+
+def test_duplicate_names_and_empty_manifests():
+    entry = '[[animation]]\nname = "same"\nop = "conv"\ninput_size = 4\nkernel_size = 3\n'
+    with pytest.raises(ManifestError, match="expected each name once"):
+        parse_manifest(entry + entry)
+    with pytest.raises(ManifestError, match="expected at least one"):
+        parse_manifest("")
+    with pytest.raises(ManifestError, match="is not valid TOML"):
+        parse_manifest("[[animation]\n")
+
+
+def test_cli_refuses_a_bad_manifest_before_writing_anything(tmp_path):
+    exe = shutil.which("convanim")
+    if exe is None:
+        pytest.skip("the convanim console script is not installed")
+    manifest = tmp_path / "bad.toml"
+    manifest.write_text(
+        SMALL + '\n[[animation]]\nname = "late"\nop = "conv"\ninput_size = 3\nkernel_size = 5\n'
+    )
+    result = subprocess.run(
+        [exe, "gallery", "--manifest", str(manifest), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "convanim: error: gallery entry 'late': kernel_size = 5 is not valid: expected an "
+        "integer between 1 and 3 (the window must fit in the input of 3 cells)"
+    )
+    assert not (tmp_path / "out").exists()
