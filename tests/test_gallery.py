@@ -77,7 +77,7 @@ def test_custom_manifest_with_a_thread_pool(tmp_path):
     assert "![tiny](tiny.gif)" in readme and "a tiny one" in readme
     assert "`(3 + 2*0 - 2) // 1 + 1 = 2` per axis" in readme
     assert (
-        "axis 0: `(3 - 1)*1 - 2*0 + 2 + 0 = 3`<br>axis 1: `(2 - 1)*2 - 2*0 + 2 + 0 = 4`" in readme
+        "axis 0: `(2 - 1)*1 - 2*0 + 2 + 0 = 3`<br>axis 1: `(2 - 1)*2 - 2*0 + 2 + 0 = 4`" in readme
     )
     assert "Dumoulin" in readme and "MIT" in readme
 
