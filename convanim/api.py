@@ -35,13 +35,27 @@ class _Progress:
         return self._source.frame(index)
 
     def frames(self) -> Iterator[np.ndarray]:
+        yield from self._report(self._source.frames())
+
+    def _report(self, frames: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
         total = len(self._source)
-        for done, frame in enumerate(self._source.frames(), start=1):
+        for done, frame in enumerate(frames, start=1):
             yield frame
             if self._bar is not None:
                 self._bar.update(1)
             if self._callback is not None:
                 self._callback(done, total)
+
+    def frames_rgba(self) -> Iterator[np.ndarray]:
+        frames = getattr(self._source, "frames_rgba", None)
+        if frames is not None:
+            yield from self._report(frames())
+            return
+        # An RGB-only source: pad to RGBA so callers get one shape.
+        opaque = (
+            np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)]) for rgb in self._source.frames()
+        )
+        yield from self._report(opaque)
 
     def save_figure(self, file, index: int, format: str) -> None:
         self._source.save_figure(file, index, format)

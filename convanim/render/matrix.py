@@ -289,8 +289,7 @@ class MatrixScene:
         self.row_shade.set_verts(np.concatenate(shaded))
         self.outline.set_verts(outlines)
 
-    def frame(self, index: int) -> np.ndarray:
-        """Frame ``index`` (row ``index`` of C shaded) as an (H, W, 3) uint8 array."""
+    def _draw(self, index: int) -> np.ndarray:
         if not -len(self) <= index < len(self):
             raise SpecError(
                 f"frame = {index} is not valid: expected an integer between 0 and {len(self) - 1}"
@@ -299,7 +298,20 @@ class MatrixScene:
         self.canvas.restore_region(self._background)
         for artist in self._moving:
             self.axes.draw_artist(artist)
-        return np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
+        return np.asarray(self.canvas.buffer_rgba())
+
+    def frame(self, index: int) -> np.ndarray:
+        """Frame ``index`` (row ``index`` of C shaded) as an (H, W, 3) uint8 array."""
+        return self._draw(index)[:, :, :3].copy()
+
+    def frame_rgba(self, index: int) -> np.ndarray:
+        """Frame ``index`` as an (H, W, 4) uint8 array, alpha 255."""
+        return self._draw(index).copy()
+
+    def frames_rgba(self) -> Iterator[np.ndarray]:
+        """Every frame in order as (H, W, 4) uint8 arrays."""
+        for index in range(len(self)):
+            yield self.frame_rgba(index)
 
     def frames(self) -> Iterator[np.ndarray]:
         """Every frame in order."""

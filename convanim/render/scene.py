@@ -19,6 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
+from matplotlib.path import Path as MplPath
 
 from ..plan import CellKind, Plan, plan
 from ..spec import Spec, SpecError
@@ -184,6 +185,7 @@ class Scene:
             shift = np.array([cols + 1.0, float((rows - out_rows) // 2)])
         self.output_plane = _Plane(out_rows, out_cols, look.slant, shift)
         self._build_texts()
+        self._prepare_motion()
         self._build_figure()
 
     # -- geometry ------------------------------------------------------------------
@@ -429,30 +431,46 @@ class Scene:
     def __len__(self) -> int:
         return len(self.plan)
 
-    def _update(self, index: int) -> None:
+    def _prepare_motion(self) -> None:
+        """Everything that moves, drawn once at the window's first position.
+
+        A window at grid cell (row, col) is the window at (0, 0) moved by the plane's
+        map of (col, -row): per frame only that translation is added, so a frame costs
+        a few array additions however big the kernel is.
+        """
         view, plane_in, plane_out = self.view, self.input_plane, self.output_plane
-        origin = view.window_origin[index]
-        taps = origin + view.tap_offset
-        self.window_shade.set_verts(plane_in.quads(taps))
         extent_rows, extent_cols = view.kernel_extent
-        self.window_grid.set_segments(
-            plane_in.grid_segments(origin[0], origin[1], extent_rows, extent_cols)
-        )
-        window = plane_in.quads(origin[None], extent_rows, extent_cols)[0]
-        cell = plane_out.quads(view.output_cell[index][None])[0]
-        self.lines.set_segments(np.stack([window, cell], axis=1))
-        self.output_shade.set_xy(cell)
-        self.output_cell.set_xy(cell)
+        self._tap_quads = plane_in.quads(view.tap_offset)
+        self._window_grid = plane_in.grid_segments(0, 0, extent_rows, extent_cols)
+        self._window_outline = plane_in.quads(np.zeros((1, 2), int), extent_rows, extent_cols)[0]
+        moves = np.stack([view.window_origin[:, 1], -view.window_origin[:, 0]], axis=1)
+        self._window_shift = moves @ plane_in.matrix.T
+        self._output_quads = plane_out.quads(view.output_cell)
+        self._weight_path = None
         if self._weight_glyphs:
             rows = plane_in.rows
             pieces = [
                 (plane_in.map(vertices + np.array([col + 0.8, rows - row - 1 + 0.2])), codes)
-                for (row, col), (vertices, codes) in zip(taps, self._weight_glyphs, strict=True)
+                for (row, col), (vertices, codes) in zip(
+                    view.tap_offset, self._weight_glyphs, strict=True
+                )
             ]
-            self.kernel_numbers.set_path(_compound(pieces))
+            self._weight_path = _compound(pieces)
 
-    def frame(self, index: int) -> np.ndarray:
-        """Frame ``index`` as an (H, W, 3) uint8 array (a new array)."""
+    def _update(self, index: int) -> None:
+        shift = self._window_shift[index]
+        self.window_shade.set_verts(self._tap_quads + shift)
+        self.window_grid.set_segments(self._window_grid + shift)
+        cell = self._output_quads[index]
+        self.lines.set_segments(np.stack([self._window_outline + shift, cell], axis=1))
+        self.output_shade.set_xy(cell)
+        self.output_cell.set_xy(cell)
+        if self._weight_path is not None:
+            self.kernel_numbers.set_path(
+                MplPath(self._weight_path.vertices + shift, self._weight_path.codes)
+            )
+
+    def _draw(self, index: int) -> np.ndarray:
         if not -len(self) <= index < len(self):
             raise SpecError(
                 f"frame = {index} is not valid: expected an integer between 0 and {len(self) - 1}"
@@ -461,7 +479,24 @@ class Scene:
         self.canvas.restore_region(self._background)
         for artist in self._moving:
             self.axes.draw_artist(artist)
-        return np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
+        return np.asarray(self.canvas.buffer_rgba())
+
+    def frame(self, index: int) -> np.ndarray:
+        """Frame ``index`` as an (H, W, 3) uint8 array (a new array)."""
+        return self._draw(index)[:, :, :3].copy()
+
+    def frame_rgba(self, index: int) -> np.ndarray:
+        """Frame ``index`` as an (H, W, 4) uint8 array, alpha 255 (a new array).
+
+        Cheaper than :meth:`frame` (a plain copy of the canvas, no channel gather), and
+        each pixel reads as one uint32: the GIF writer's palette lookup uses that.
+        """
+        return self._draw(index).copy()
+
+    def frames_rgba(self) -> Iterator[np.ndarray]:
+        """Every frame in order as (H, W, 4) uint8 arrays."""
+        for index in range(len(self)):
+            yield self.frame_rgba(index)
 
     def frames(self) -> Iterator[np.ndarray]:
         """Every frame in order, one (H, W, 3) uint8 array at a time."""

@@ -18,12 +18,17 @@ __all__ = ["Palette"]
 _UNKNOWN = 255
 
 
-def rgb_keys(rgb: np.ndarray) -> np.ndarray:
-    """Each pixel's colour as one integer 0xBBGGRR, shape (H*W,)."""
-    height, width = rgb.shape[:2]
+def rgb_keys(pixels: np.ndarray) -> np.ndarray:
+    """Each pixel's colour as one integer 0xBBGGRR, shape (H*W,).
+
+    ``pixels`` is (H, W, 3) RGB or (H, W, 4) RGBA (alpha ignored); RGBA is the fast
+    case: each pixel already is one little-endian uint32.
+    """
+    height, width, channels = pixels.shape
+    if channels == 4 and pixels.flags.c_contiguous:
+        return pixels.view("<u4").reshape(-1) & 0xFFFFFF
     padded = np.zeros((height, width, 4), dtype=np.uint8)
-    padded[..., :3] = rgb
-    # One little-endian uint32 per pixel: a view, no arithmetic per channel.
+    padded[..., :3] = pixels[..., :3]
     return padded.view("<u4").reshape(-1)
 
 
@@ -54,7 +59,7 @@ class Palette:
         return len(self.colors)
 
     def index(self, frame: np.ndarray) -> np.ndarray:
-        """Palette index of every pixel of ``frame``, shape (H, W), uint8."""
+        """Palette index of every pixel of an RGB or RGBA ``frame``, shape (H, W), uint8."""
         height, width = frame.shape[:2]
         keys = rgb_keys(frame)
         indices = self._lookup[keys]

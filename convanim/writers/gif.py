@@ -54,6 +54,12 @@ def sample_frames(source: FrameSource) -> list[np.ndarray]:
     return [source.frame(index) for index in sorted({0, count // 2, count - 1})]
 
 
+def _frames_for_indexing(source: FrameSource):
+    # RGBA frames read as one uint32 per pixel: no per-channel work before the lookup.
+    frames_rgba = getattr(source, "frames_rgba", None)
+    return frames_rgba() if callable(frames_rgba) else source.frames()
+
+
 def write_gif(source: FrameSource, path: Path, options: WriteOptions) -> None:
     """Write ``source`` as a looping GIF at ``path``."""
     palette = Palette(sample_frames(source), size=255)
@@ -62,7 +68,7 @@ def write_gif(source: FrameSource, path: Path, options: WriteOptions) -> None:
     with open(path, "wb") as file:
         file.write(_header(width, height, palette, options.loop))
         previous = None
-        for frame in source.frames():
+        for frame in _frames_for_indexing(source):
             indices = palette.index(frame)
             if previous is None:
                 file.write(_frame_bytes(indices, (0, 0), delay_cs, transparent=False))
