@@ -5,6 +5,7 @@ Data flows one way: a :class:`Spec` (validated, immutable) is planned into a
 plan into frames; writers encode the frames.
 """
 
+from .animation import Animation, animate
 from .api import save
 from .compute import conv_matrix, evaluate
 from .plan import CellKind, Frame, Plan, plan
@@ -16,6 +17,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "OPS",
+    "Animation",
     "AxisGeometry",
     "CellKind",
     "Frame",
@@ -24,6 +26,7 @@ __all__ = [
     "Spec",
     "SpecError",
     "__version__",
+    "animate",
     "conv_matrix",
     "evaluate",
     "matrix_figure",

@@ -1,0 +1,369 @@
+"""A Sphinx extension: the ``convanim`` directive draws an animation into the docs.
+
+Add ``"convanim.sphinxext"`` to ``extensions`` in ``conf.py``, then write::
+
+    .. convanim::
+       :input: 5
+       :kernel: 3
+       :stride: 2
+       :padding: 1
+
+The options are the command line's, spelt as options: ``:op:``, ``:input:``,
+``:kernel:``, ``:stride:``, ``:padding:``, ``:dilation:``, ``:output-padding:``,
+``:transposed:`` (a flag: ``--op conv_transpose``), ``:style:``, ``:duration:``,
+``:loop:``, ``:dpi:``, ``:values:``, ``:seed:``, ``:labels:`` and ``:caption:`` (flags
+but ``:seed:``), with per-axis values written ``5x7``. ``:input:`` and ``:kernel:`` are
+required. Three have no command-line flag: ``:axes: 1`` makes plain numbers 1-D (they
+are 2-D by default); ``:x:`` and ``:weight:`` give the numbers to print as nested lists
+(``[[1, 2], [3, 4]]``), as a gallery manifest does. ``:alt:`` replaces the alt text, by
+default the spec's description (``conv 5x5, k 3, s 2, p 1 -> 3x3``).
+
+The GIF is rendered while the document is read, into ``<doctreedir>/convanim/`` (the
+build's cache, next to the pickled environment), under a name that hashes the spec, the
+options and the convanim version; Sphinx's image machinery then copies it into the
+output's ``_images/``. A file that exists is not rendered again: a rebuild, even a full
+one (``-E``), renders only animations whose spec or options changed. Deleting the
+doctree folder (``make clean``) empties the cache.
+
+A bad option is an error: one line naming the document, the line and the problem in
+the command line's words (``index.rst:12: ERROR: convanim :stride: stride[1] = 0 is not
+valid: expected an integer >= 1``), and the build fails (exit status 1) even without
+``-W``; the document is read again on every build until it is fixed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from . import __version__
+from .spec import Spec, SpecError
+
+__all__ = ["ConvanimDirective", "setup"]
+
+logger = logging.getLogger(__name__)
+
+_SIZE = re.compile(r"^-?\d+(x-?\d+){0,2}$")  # the command line's per-axis syntax
+_INT = re.compile(r"^-?\d+$")
+
+_SIZES = ("input", "kernel", "stride", "padding", "dilation", "output-padding")
+_INTS = ("duration", "loop", "seed")
+_FLAGS = ("transposed", "values", "labels", "caption")
+_ARRAYS = ("x", "weight")
+_OPTIONS = (
+    "op",
+    "axes",
+    *_SIZES,
+    "transposed",
+    "style",
+    "duration",
+    "loop",
+    "dpi",
+    "values",
+    "x",
+    "weight",
+    "seed",
+    "labels",
+    "caption",
+    "alt",
+)
+
+# The parameter a one-line SpecError names, and the option that sets it.
+_OPTION_OF = {
+    "op": "op",
+    "input_size": "input",
+    "kernel_size": "kernel",
+    "stride": "stride",
+    "padding": "padding",
+    "dilation": "dilation",
+    "output_padding": "output-padding",
+    "style": "style",
+    "duration": "duration",
+    "loop": "loop",
+    "dpi": "dpi",
+    "seed": "seed",
+    "x": "x",
+    "weight": "weight",
+}
+
+
+class _Unknown(str):
+    """The value of an option the directive does not have (reported by ``run``)."""
+
+
+class _OptionSpec(dict):
+    """The directive's options; an unknown one is kept, to be refused in one line.
+
+    docutils refuses an unknown option itself, with a multi-line message that quotes
+    the whole directive; answering every name lets ``run`` say it in one line instead.
+    """
+
+    def __missing__(self, name: str):
+        return _Unknown
+
+
+class _OptionError(Exception):
+    """One line about one option (``option`` None: about the directive as a whole)."""
+
+    def __init__(self, option: str | None, message: str) -> None:
+        super().__init__(message)
+        self.option = option
+
+
+def _fail(option: str, message: str) -> _OptionError:
+    return _OptionError(option, f":{option}: {message}")
+
+
+def _size(option: str, text: str) -> int | tuple[int, ...]:
+    if not _SIZE.match(text.strip()):
+        raise _fail(option, f"{text!r} is not valid: expected an integer or one per axis like 5x7")
+    values = tuple(int(part) for part in text.strip().split("x"))
+    return values[0] if len(values) == 1 else values
+
+
+def _integer(option: str, text: str) -> int:
+    if not _INT.match(text.strip()):
+        raise _fail(option, f"{option} = {text!r} is not valid: expected an integer")
+    return int(text)
+
+
+def _number(option: str, text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise _fail(option, f"{option} = {text!r} is not valid: expected a number") from None
+
+
+def _array(option: str, text: str) -> list:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+
+    def numeric(item: object) -> bool:
+        if isinstance(item, list):
+            return bool(item) and all(numeric(part) for part in item)
+        return isinstance(item, (int, float)) and not isinstance(item, bool)
+
+    if not isinstance(value, list) or not numeric(value):
+        raise _fail(
+            option,
+            f"{text!r} is not valid: expected a nested list of numbers like [[1, 2], [3, 4]]",
+        )
+    return value
+
+
+def _spec_error(error: ValueError) -> _OptionError:
+    """A SpecError's one line, prefixed by the option it is about (as the CLI's flag)."""
+    message = str(error)
+    name = re.split(r"[\[ .]", message, maxsplit=1)[0]
+    option = _OPTION_OF.get(name)
+    return _OptionError(option, f":{option}: {message}" if option else message)
+
+
+def _parse(options: dict[str, Any]) -> tuple[Spec, dict[str, Any], str | None]:
+    """The directive's options as a spec, :func:`convanim.save` options and alt text."""
+    unknown = sorted(name for name, value in options.items() if isinstance(value, _Unknown))
+    if unknown:
+        choices = ", ".join(f":{name}:" for name in _OPTIONS)
+        raise _OptionError(
+            unknown[0], f"option :{unknown[0]}: is not valid: expected one of {choices}"
+        )
+    for required in ("input", "kernel"):
+        if required not in options:
+            raise _OptionError(
+                None,
+                f"option :{required}: is missing: expected it in every convanim directive "
+                f"(like :{required}: 5, or 5x7 per axis)",
+            )
+    for flag in _FLAGS:
+        if flag in options and options[flag].strip():
+            raise _fail(flag, f"{options[flag]!r} is not valid: expected no value (a flag)")
+    sizes = {name: _size(name, options[name]) for name in _SIZES if name in options}
+    if "axes" in options:
+        # The command line's plain integers make a 2-D spec; :axes: 1 makes them 1-D.
+        axes = options["axes"].strip()
+        if axes not in ("1", "2"):
+            raise _fail("axes", f"axes = {axes!r} is not valid: expected 1 or 2 (axes to draw)")
+        sizes = {
+            name: (value,) * int(axes) if isinstance(value, int) else value
+            for name, value in sizes.items()
+        }
+    op = options.get("op", "conv").strip()
+    if "transposed" in options:
+        if op not in ("conv", "conv_transpose"):
+            raise _fail("transposed", f"is not valid with :op: {op}: expected :op: conv")
+        op = "conv_transpose"
+    try:
+        spec = Spec(
+            op,
+            sizes["input"],
+            sizes["kernel"],
+            stride=sizes.get("stride", 1),
+            padding=sizes.get("padding", 0),
+            dilation=sizes.get("dilation", 1),
+            output_padding=sizes.get("output-padding", 0),
+        )
+    except SpecError as error:
+        raise _spec_error(error) from None
+    if spec.ndim == 3:
+        raise _fail(
+            "input", f"input_size = {spec.input_size} is not valid: expected 1 or 2 axes to draw"
+        )
+    render: dict[str, Any] = {"style": options.get("style", "tutorial").strip()}
+    for name in _INTS:
+        if name in options:
+            render[name] = _integer(name, options[name])
+    if "dpi" in options:
+        render["dpi"] = _number("dpi", options["dpi"])
+    for name in ("values", "labels", "caption"):
+        if name in options:
+            render[name] = True
+    for name in _ARRAYS:
+        if name in options:
+            render[name] = _array(name, options[name])
+    alt = options.get("alt", "").strip() or None
+    return spec, render, alt
+
+
+def cache_name(spec: Spec, render: dict[str, Any]) -> str:
+    """The file name of ``spec`` drawn with ``render`` options: a hash of both and the version.
+
+    Parameters
+    ----------
+    spec : Spec
+        What is drawn.
+    render : dict
+        The :func:`convanim.save` options the directive passes.
+
+    Returns
+    -------
+    str
+        ``convanim-<16 hex digits>.gif``.
+    """
+    key = {
+        "convanim": __version__,
+        "spec": {
+            "op": spec.op,
+            "input_size": spec.input_size,
+            "kernel_size": spec.kernel_size,
+            "stride": spec.stride,
+            "padding": spec.padding,
+            "dilation": spec.dilation,
+            "output_padding": spec.output_padding,
+        },
+        "options": render,
+    }
+    text = json.dumps(key, sort_keys=True, separators=(",", ":"))
+    return f"convanim-{hashlib.sha256(text.encode()).hexdigest()[:16]}.gif"
+
+
+class ConvanimDirective(SphinxDirective):
+    """``.. convanim::``: one animation, rendered at build time and cached by spec."""
+
+    has_content = False
+    required_arguments = 0
+    optional_arguments = 0
+    option_spec = _OptionSpec(dict.fromkeys(_OPTIONS, directives.unchanged))
+
+    def _option_line(self, option: str | None) -> int:
+        """The absolute line of ``:option:`` in the directive, or the directive's own."""
+        if option is not None:
+            for offset, line in enumerate(self.block_text.splitlines()):
+                if offset and line.strip().startswith(f":{option}:"):
+                    return self.lineno + offset
+        return self.lineno
+
+    def _report(self, error: _OptionError) -> list[nodes.Node]:
+        source, line = self.state_machine.get_source_and_line(self._option_line(error.option))
+        logger.error("convanim %s", error, location=f"{source}:{line}")
+        _failures(self.env).add(self.env.docname)
+        return []
+
+    def run(self) -> list[nodes.Node]:
+        try:
+            spec, render, alt = _parse(self.options)
+        except _OptionError as error:
+            return self._report(error)
+
+        folder = Path(self.env.doctreedir) / "convanim"
+        target = folder / cache_name(spec, render)
+        if not target.exists():
+            from .api import save
+
+            folder.mkdir(parents=True, exist_ok=True)
+            start = time.perf_counter()
+            try:
+                save(spec, target, **render, format="gif", progress=False)
+            except ValueError as error:  # SpecError, or a writer's one-line ValueError
+                return self._report(_spec_error(error))
+            logger.info(
+                "convanim: rendered %s (%s, %d frames) in %.2f s",
+                target.name,
+                spec.describe(),
+                spec.num_frames,
+                time.perf_counter() - start,
+            )
+
+        document_folder = Path(self.env.doc2path(self.env.docname)).parent
+        uri = Path(os.path.relpath(target, document_folder)).as_posix()
+        image = nodes.image(
+            self.block_text,
+            uri=uri,
+            alt=alt or spec.describe(),
+            loading="lazy",
+            classes=["convanim"],
+        )
+        self.set_source_info(image)
+        return [image]
+
+
+# -- failures: the build fails, and a failed document is read again next time ----------
+def _failures(env) -> set[str]:
+    if not hasattr(env, "convanim_failures"):
+        env.convanim_failures = set()
+    return env.convanim_failures
+
+
+def _purge(app, env, docname: str) -> None:
+    _failures(env).discard(docname)
+
+
+def _merge(app, env, docnames, other) -> None:
+    _failures(env).update(_failures(other) & set(docnames))
+
+
+def _outdated(app, env, added, changed, removed) -> list[str]:
+    return sorted(_failures(env) - set(removed))
+
+
+def _finished(app, exception) -> None:
+    if exception is not None:
+        return
+    if _failures(app.env):
+        app.statuscode = app.statuscode or 1
+    # Forget renders no document shows any more (a spec edited, a directive removed).
+    shown = {Path(path).name for path in app.env.images}
+    for path in (Path(app.env.doctreedir) / "convanim").glob("convanim-*.gif"):
+        if path.name not in shown:
+            path.unlink(missing_ok=True)
+
+
+def setup(app) -> dict[str, Any]:
+    """Register the ``convanim`` directive (Sphinx calls this for ``extensions``)."""
+    app.add_directive("convanim", ConvanimDirective)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("env-get-outdated", _outdated)
+    app.connect("build-finished", _finished)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
