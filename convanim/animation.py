@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 
 from .plan import Plan, plan
-from .spec import Spec, SpecError
+from .render._checks import check_drawable
+from .spec import Spec
 from .values import TUTORIAL_SEED
 
 __all__ = ["Animation", "animate", "embed_limit"]
@@ -54,15 +55,6 @@ def _megabytes(size: float) -> str:
     return f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{size / 1e3:.1f} kB"
 
 
-def _check_drawable(spec: Spec) -> None:
-    if spec.ndim > 2:
-        # The renderer's own words (convanim.render.scene): refused here, before any drawing.
-        raise SpecError(
-            f"input_size = {spec.input_size} is not valid for drawing: expected 1 or 2 axes "
-            "(3-D specs can be planned and evaluated, not drawn)"
-        )
-
-
 def _check_options(options: dict[str, Any], the_plan: Plan) -> dict[str, Any]:
     """Check what can be checked without drawing, with :func:`convanim.save`'s errors.
 
@@ -71,18 +63,10 @@ def _check_options(options: dict[str, Any], the_plan: Plan) -> dict[str, Any]:
     renderer refuses is reported when the frames are first drawn.
     """
     from .api import _check_int
-    from .render import STYLES
+    from .render import check_style
     from .values import numbers
 
-    style, dpi = options["style"], options["dpi"]
-    if style not in STYLES:
-        raise SpecError(
-            f"style = {style!r} is not valid: expected one of " + ", ".join(map(repr, STYLES))
-        )
-    if dpi is not None and (
-        isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not 10 <= dpi <= 1200
-    ):
-        raise SpecError(f"dpi = {dpi!r} is not valid: expected a number between 10 and 1200")
+    check_style(options["style"], options["dpi"])
     options["duration"] = _check_int("duration", options["duration"], 1, 655_350)
     options["loop"] = _check_int("loop", options["loop"], 0, 65_535)
     if options["values"] or options["x"] is not None or options["weight"] is not None:
@@ -157,7 +141,7 @@ class Animation:
             the_plan = plan(spec)
         else:
             raise TypeError(f"spec = {spec!r} is not valid: expected a convanim Spec or Plan")
-        _check_drawable(the_plan.spec)
+        check_drawable(the_plan.spec)
         options = {
             "style": style,
             "duration": duration,

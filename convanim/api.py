@@ -99,8 +99,9 @@ def save(
         Output file (or folder, for the ``frames`` writer). Written to a temporary
         file beside it and moved into place when complete: a failed or interrupted run
         leaves no partial file and an existing file untouched.
-    style : {"tutorial", "flat"}
-        The look.
+    style : {"tutorial", "flat", "matrix"}
+        The look: the tutorial's slanted planes, the numerical figures' flat grids, or
+        the matrix view ``y = C x``.
     duration : int
         Milliseconds per frame (animated formats).
     loop : int

@@ -73,6 +73,13 @@ def _add_spec_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--transposed", action="store_true", help="shorthand for --op conv_transpose"
     )
+    group.add_argument(
+        "--axes",
+        type=int,
+        choices=(1, 2, 3),
+        default=None,
+        help="axes of a spec written in plain integers (2; -i 8 --axes 1 is a 1-D spec)",
+    )
 
 
 _FLAG = {
@@ -90,16 +97,22 @@ def _spec(args: argparse.Namespace) -> Spec:
     op = "conv_transpose" if args.transposed else args.op
     if args.transposed and args.op not in ("conv", "conv_transpose"):
         raise _Exit(f"--transposed is not valid with --op {args.op}: expected --op conv")
+    values = {
+        "input_size": args.input,
+        "kernel_size": args.kernel,
+        "stride": args.stride,
+        "padding": args.padding,
+        "dilation": args.dilation,
+        "output_padding": args.output_padding,
+    }
+    if args.axes is not None:
+        # Plain integers repeat on every axis; written-out values must already agree.
+        values = {
+            name: (value,) * args.axes if isinstance(value, int) else value
+            for name, value in values.items()
+        }
     try:
-        return Spec(
-            op,
-            args.input,
-            args.kernel,
-            stride=args.stride,
-            padding=args.padding,
-            dilation=args.dilation,
-            output_padding=args.output_padding,
-        )
+        return Spec(op, **values)
     except SpecError as error:
         message = str(error)
         name = re.split(r"[\[ ]", message, maxsplit=1)[0]

@@ -124,15 +124,17 @@ class Spec:
         does not exist for ``avg_pool``. Average pooling counts padded zeros, as
         PyTorch's default ``count_include_pad=True`` does.
 
-    The number of axes (1, 2 or 3) is the length of the tuples given, which must agree;
-    a spec written only in ints is 2-D, like the tutorial. Every value is stored as a
-    tuple with one entry per axis.
-
     Raises
     ------
     SpecError
         A subclass of ``ValueError`` with a one-line message naming the parameter, the
         axis, the value and the valid range, for every spec PyTorch would refuse.
+
+    Notes
+    -----
+    The number of axes (1, 2 or 3) is the length of the tuples given, which must agree;
+    a spec written only in ints is 2-D, like the tutorial. Every value is stored as a
+    tuple with one entry per axis.
 
     Examples
     --------

@@ -78,6 +78,16 @@ def test_info_writes_out_the_arithmetic_and_the_torch_call():
     assert "conv_transpose2d" in result.stdout
 
 
+def test_axes_makes_plain_integers_1d():
+    result = run("info", "-i", "8", "-k", "3", "-s", "2", "-p", "1", "--axes", "1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "conv 8, k 3, s 2, p 1 -> 4"
+    assert "torch.nn.functional.conv1d" in result.stdout
+    assert_user_error(
+        run("info", "-i", "8x8", "-k", "3", "--axes", "1"), "kernel_size = (3,) is not valid"
+    )
+
+
 def test_render_gif_and_still(tmp_path):
     result = run(
         "render",

@@ -9,13 +9,20 @@ import numpy as np
 from ..plan import Plan
 from ..spec import Spec, SpecError
 from ..values import TUTORIAL_SEED, numbers
-from ._look import FLAT, TUTORIAL, Look
+from ._checks import STYLES, check_drawable, check_style
 from .matrix import MatrixScene, matrix_figure
 from .scene import Scene
 
-__all__ = ["STYLES", "MatrixScene", "Scene", "matrix_figure", "render", "scene"]
-
-STYLES: dict[str, Look | None] = {"tutorial": TUTORIAL, "flat": FLAT, "matrix": None}
+__all__ = [
+    "STYLES",
+    "MatrixScene",
+    "Scene",
+    "check_drawable",
+    "check_style",
+    "matrix_figure",
+    "render",
+    "scene",
+]
 
 
 def scene(
@@ -34,14 +41,8 @@ def scene(
 
     Parameters are those of :func:`render`.
     """
-    if style not in STYLES:
-        raise SpecError(
-            f"style = {style!r} is not valid: expected one of " + ", ".join(map(repr, STYLES))
-        )
-    if dpi is not None and (
-        isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not 10 <= dpi <= 1200
-    ):
-        raise SpecError(f"dpi = {dpi!r} is not valid: expected a number between 10 and 1200")
+    check_style(style, dpi)
+    check_drawable(spec)
     if style == "matrix":
         if labels or caption:
             raise SpecError(

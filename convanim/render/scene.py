@@ -24,6 +24,7 @@ from matplotlib.path import Path as MplPath
 from ..plan import CellKind, Plan, plan
 from ..spec import Spec, SpecError
 from ..values import Numbers, format_number
+from ._checks import check_drawable
 from ._look import (
     BASE02,
     BASE03,
@@ -79,10 +80,8 @@ def _view(the_plan: Plan) -> _View:
             output_cell=row(the_plan.output_cell),
             output_size=(1, spec.output_size[0]),
         )
-    raise SpecError(
-        f"input_size = {spec.input_size} is not valid for drawing: expected 1 or 2 axes "
-        "(3-D specs can be planned and evaluated, not drawn)"
-    )
+    check_drawable(the_plan)
+    raise AssertionError("unreachable: check_drawable refuses more than 2 axes")
 
 
 def _mpl_points(tex_points: float) -> float:
@@ -154,6 +153,8 @@ class Scene:
     caption : bool
         Write the spec and its output-size arithmetic under the drawing.
 
+    Notes
+    -----
     The scene is a :class:`~convanim.writers.FrameSource`: ``len(scene)`` frames of
     ``scene.size`` (width, height) pixels, from :meth:`frames` or :meth:`frame`.
     """
