@@ -1,0 +1,981 @@
+"""Benchmark convanim against baselines measured in the same run (GitHub issue 7).
+
+Run ``python scripts/bench.py`` (about a minute and a half on 2 cores) or
+``python scripts/bench.py --quick`` (well under a minute); ``--json PATH`` also writes
+the numbers. Prints one table: every speed, size and memory figure next to a baseline
+measured in this run and their ratio, never against a hard-coded number.
+
+Rows:
+
+1. gallery   build of the built-in gallery, one process and the default pool, against
+             the straightforward matplotlib way: the same Scene, every artist drawn by a
+             full ``canvas.draw()`` per frame, frames kept and written by Pillow's
+             ``save_all``.
+2. per-frame where one tutorial animation's time goes: plan, scene build, draw, encode.
+3. growth    4x4 to 64x64 inputs (3x3 kernel) at about the tutorial's pixel size, each
+             written in a fresh subprocess: time per frame and peak RSS.
+4. bytes     the 15 tutorial GIFs built by convanim against the reference GIFs.
+5. planner   ``plan(Spec("conv", 512, 3))`` against a plain Python loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import itertools
+import json
+import math
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
+TUTORIAL_CASE = "full_padding_no_strides"
+GROWTH_SIDES = (4, 16, 32, 64)
+QUICK_GROWTH_SIDES = (4, 16, 32)
+PROBE_DPI = 40.0
+PLANNER_SIDE = 512
+QUICK_PLANNER_ROWS = 64
+
+
+# -- results -------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One line of the table, with its numbers for --json."""
+
+    row: str
+    case: str
+    convanim: str
+    baseline: str
+    ratio: str
+    target: str = "-"
+    status: str = "-"
+    numbers: dict = field(default_factory=dict)
+
+
+@dataclass
+class Report:
+    mode: str
+    header: dict
+    rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, row: Row) -> None:
+        self.rows.append(row)
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+
+
+def _ms(seconds: float, digits: int = 2) -> str:
+    return f"{seconds * 1e3:.{digits}f} ms"
+
+
+def _mb(kib: float) -> str:
+    return f"{kib / 1024:.1f} MB"
+
+
+def _ratio(value: float) -> str:
+    if value >= 100:
+        return f"{value:.0f}x"
+    if value >= 10:
+        return f"{value:.1f}x"
+    return f"{value:.2f}x"
+
+
+def _status(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def _interleaved(functions: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:
+    """Median seconds of each function, run in rounds (one call of each per round).
+
+    Interleaving keeps a measurement and its baseline under the same conditions when
+    the machine's load changes during the run.
+    """
+    times: dict[str, list[float]] = {name: [] for name in functions}
+    for _ in range(repeats):
+        for name, function in functions.items():
+            start = time.perf_counter()
+            function()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def _median_time(function: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+# -- environment ---------------------------------------------------------------------
+
+
+def header() -> dict:
+    import imageio
+    import matplotlib
+    import PIL
+
+    return {
+        "cores": os.cpu_count(),
+        "load": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "matplotlib": matplotlib.__version__,
+        "pillow": PIL.__version__,
+        "imageio": imageio.__version__,
+    }
+
+
+# -- the baseline: full redraw per frame, Pillow save_all ----------------------------
+
+
+def _scene_for(entry):
+    """The Scene convanim itself draws for a gallery entry (same look, same size)."""
+    from convanim.render import scene
+
+    options = entry.render_options() if hasattr(entry, "render_options") else None
+    if options is None:
+        options = {"style": entry.style}
+    return scene(entry.spec, **options)
+
+
+def _can_redraw(scene) -> bool:
+    return hasattr(scene, "_update") and hasattr(scene, "_moving") and hasattr(scene, "canvas")
+
+
+def full_redraw_frames(scene, *, rgb: bool = False) -> Iterator[np.ndarray]:
+    """Every frame drawn the straightforward way: all artists, full canvas.draw().
+
+    The moving artists are made ordinary (non-animated) artists, so one
+    ``canvas.draw()`` renders the whole figure in z-order, background included; no
+    cached background, no blitting. Frames are copies of the RGBA canvas, as
+    matplotlib's PillowWriter hands them to Pillow (``rgb=True``: RGB copies).
+    """
+    for artist in scene._moving:
+        artist.set_animated(False)
+    for index in range(len(scene)):
+        scene._update(index)
+        scene.canvas.draw()
+        canvas = np.asarray(scene.canvas.buffer_rgba())
+        yield canvas[:, :, :3].copy() if rgb else canvas.copy()
+
+
+def pillow_save_all(frames: Sequence[np.ndarray], path: Path, duration: int, loop: int) -> None:
+    """The straightforward GIF: Pillow quantises each frame, save_all writes them.
+
+    Pillow quantises RGBA frames with its fast octree and RGB ones with median cut,
+    about three times slower; the baseline gets RGBA, the faster.
+    """
+    from PIL import Image
+
+    images = [Image.fromarray(frame) for frame in frames]
+    images[0].save(path, save_all=True, append_images=images[1:], duration=duration, loop=loop)
+
+
+def baseline_build(entry, out_dir: Path) -> None:
+    scene = _scene_for(entry)
+    frames = list(full_redraw_frames(scene))
+    pillow_save_all(frames, out_dir / entry.filename, entry.duration, entry.loop)
+
+
+def funcanimation_build(entry, path: Path) -> None:
+    """matplotlib.animation.FuncAnimation + PillowWriter, non-blitted, on the same Scene."""
+    from matplotlib.animation import FuncAnimation, PillowWriter
+
+    scene = _scene_for(entry)
+    for artist in scene._moving:
+        artist.set_animated(False)
+
+    def update(index: int):
+        scene._update(index)
+        return scene._moving
+
+    animation = FuncAnimation(
+        scene.figure, update, frames=len(scene), blit=False, repeat=False, cache_frame_data=False
+    )
+    animation.save(path, writer=PillowWriter(fps=1000 / entry.duration), dpi=scene.dpi)
+
+
+# -- 1. gallery ----------------------------------------------------------------------
+
+
+def bench_gallery(report: Report, work: Path, quick: bool) -> Path:
+    from convanim.gallery import build_gallery, load_manifest
+
+    entries, _ = load_manifest()
+    frames = {entry.name: entry.spec.num_frames for entry in entries}
+    total_frames = sum(frames.values())
+    repeats = 1 if quick else 3
+
+    # The baseline covers every animation (a third of them with --quick) it can redraw.
+    chosen = entries[::3] if quick else entries
+    covered, skipped = [], []
+    for entry in chosen:
+        (covered if _can_redraw(_scene_for(entry)) else skipped).append(entry)
+    baseline_dir = work / "gallery-baseline"
+    baseline_dir.mkdir()
+    single_dir = work / "gallery-jobs1"
+    workers = os.cpu_count() or 1
+
+    # One round = jobs=1, the default pool, the baseline, so that all three see the same
+    # machine load; jobs=1 times each animation through the completion callback.
+    single_runs, parallel_runs, baseline_runs = [], [], []
+    for run in range(repeats):
+        per_entry: dict[str, float] = {}
+        last = [time.perf_counter()]
+
+        def done(entry, per_entry=per_entry, last=last) -> None:
+            now = time.perf_counter()
+            per_entry[entry.name] = now - last[0]
+            last[0] = now
+
+        start = time.perf_counter()
+        build_gallery(single_dir, jobs=1, progress=False, callback=done)
+        single_runs.append((time.perf_counter() - start, per_entry))
+
+        start = time.perf_counter()
+        build_gallery(work / f"gallery-pool-{run}", progress=False)
+        parallel_runs.append(time.perf_counter() - start)
+
+        start = time.perf_counter()
+        for entry in covered:
+            baseline_build(entry, baseline_dir)
+        baseline_runs.append(time.perf_counter() - start)
+    single = statistics.median(run for run, _ in single_runs)
+    single_entry = {name: statistics.median(per[name] for _, per in single_runs) for name in frames}
+    parallel = statistics.median(parallel_runs)
+    baseline = statistics.median(baseline_runs)
+    covered_frames = sum(frames[entry.name] for entry in covered)
+    same_single = sum(single_entry[entry.name] for entry in covered)
+    speedup_single = baseline / same_single
+    speedup_parallel = speedup_single * single / parallel
+    whole = len(covered) == len(entries)
+
+    case = f"{len(entries)} animations, {total_frames} frames"
+    base_text = (
+        f"{baseline:.2f} s, {covered_frames / baseline:.0f} fps"
+        if whole
+        else f"{baseline:.2f} s on {len(covered)}/{len(entries)} ({covered_frames} frames), "
+        f"{covered_frames / baseline:.0f} fps"
+    )
+    report.add(
+        Row(
+            "gallery jobs=1",
+            case,
+            f"{single:.2f} s, {total_frames / single:.0f} fps, "
+            f"{_ms(single / total_frames, 1)}/frame",
+            base_text,
+            _ratio(speedup_single) + ("" if whole else " (same subset)"),
+            ">= 5x",
+            _status(speedup_single >= 5),
+            {
+                "seconds": single,
+                "fps": total_frames / single,
+                "frames": total_frames,
+                "animations": len(entries),
+                "baseline_seconds": baseline,
+                "baseline_frames": covered_frames,
+                "baseline_animations": [entry.name for entry in covered],
+                "convanim_seconds_same_animations": same_single,
+                "speedup": speedup_single,
+                "repeats": repeats,
+            },
+        )
+    )
+    report.add(
+        Row(
+            f"gallery parallel ({workers} workers)",
+            case,
+            f"{parallel:.2f} s, {total_frames / parallel:.0f} fps, "
+            f"{_ms(parallel / total_frames, 1)}/frame",
+            "as above (1 process)",
+            _ratio(speedup_parallel),
+            ">= 5x",
+            _status(speedup_parallel >= 5),
+            {
+                "seconds": parallel,
+                "fps": total_frames / parallel,
+                "workers": workers,
+                "speedup": speedup_parallel,
+                "speedup_over_jobs1": single / parallel,
+                "repeats": repeats,
+            },
+        )
+    )
+    report.note(
+        "gallery baseline: the straightforward matplotlib way on convanim's own Scene (same "
+        "artists, look and pixel size): every artist non-animated, one full canvas.draw() per "
+        "frame, RGBA copies of the canvas kept in memory, then PIL Image.save(save_all=True), "
+        "Pillow quantising each frame (fast octree for RGBA, as PillowWriter's RGBA frames "
+        "get). Chosen over FuncAnimation+PillowWriter, which is slower (see the per-frame "
+        "note): the baseline is the stronger of the two."
+    )
+    report.note(
+        f"gallery: median of {repeats} interleaved round(s), in this warm process (the pool's "
+        f"workers fork from it); parallel = build_gallery's default pool of "
+        f"{workers} processes, pool start-up included; speed-up over jobs=1 "
+        f"{single / parallel:.2f}x."
+    )
+    if not whole:
+        report.note(
+            (
+                "--quick: the baseline ran on every third gallery animation"
+                if quick
+                else "the baseline ran on the animations it can redraw"
+            )
+            + f" ({len(covered)} of {len(entries)}, {covered_frames} frames); the jobs=1 ratio "
+            "compares the same "
+            "animations (their times from the jobs=1 build's per-animation callback); the "
+            "parallel ratio is that ratio times the measured parallel/jobs=1 speed-up."
+        )
+    if skipped:
+        report.note(
+            "baseline skipped (their Scene has no full-redraw hook): "
+            + ", ".join(entry.name for entry in skipped)
+        )
+    return single_dir
+
+
+# -- 2. per-frame breakdown ----------------------------------------------------------
+
+
+class PreRendered:
+    """A FrameSource over RGB frames already drawn: the GIF writer alone is timed."""
+
+    def __init__(self, frames: list[np.ndarray]) -> None:
+        self._frames = frames
+        height, width = frames[0].shape[:2]
+        self.size = (width, height)
+
+    def __len__(self) -> int:
+        return len(self._frames)
+
+    def frame(self, index: int) -> np.ndarray:
+        return self._frames[index]
+
+    def frames(self) -> Iterator[np.ndarray]:
+        return iter(self._frames)
+
+    def save_figure(self, file, index: int, format: str) -> None:
+        raise NotImplementedError("pre-rendered frames have no vector figure")
+
+
+class PreRenderedRGBA(PreRendered):
+    """Pre-rendered RGBA frames, streamed as the GIF writer takes a Scene's frames."""
+
+    def frame(self, index: int) -> np.ndarray:
+        return self._frames[index][:, :, :3].copy()
+
+    def frames(self) -> Iterator[np.ndarray]:
+        return (frame[:, :, :3].copy() for frame in self._frames)
+
+    def frames_rgba(self) -> Iterator[np.ndarray]:
+        return iter(self._frames)
+
+
+def bench_breakdown(report: Report, work: Path, quick: bool) -> tuple[int, int]:
+    from convanim import plan
+    from convanim.gallery import load_manifest
+    from convanim.writers import WriteOptions, writer_for
+
+    entries, _ = load_manifest()
+    entry = next(entry for entry in entries if entry.name == TUTORIAL_CASE)
+    spec = entry.spec
+    count = spec.num_frames
+    repeats = 2 if quick else 5
+    calls = 50 if quick else 200
+
+    # Scenes are built outside the timed parts; drawing a frame twice is idempotent.
+    blitting, redrawing = _scene_for(entry), _scene_for(entry)
+    # Time the frames the GIF writer streams: RGBA when the scene offers them.
+    rgba = callable(getattr(blitting, "frame_rgba", None))
+    draw_one = blitting.frame_rgba if rgba else blitting.frame
+    drawn: list[np.ndarray] = []
+    redrawn: list[np.ndarray] = []
+
+    def draw() -> None:
+        drawn[:] = [draw_one(index) for index in range(count)]
+
+    def draw_rgb() -> None:
+        for index in range(count):
+            blitting.frame(index)
+
+    def redraw() -> None:
+        redrawn[:] = list(full_redraw_frames(redrawing))
+
+    draw()
+    redraw()
+    size = drawn[0].shape[1], drawn[0].shape[0]
+    pairs = [(a[:, :, :3], b[:, :, :3]) for a, b in zip(drawn, redrawn, strict=True)]
+    identical = all(np.array_equal(a, b) for a, b in pairs)
+    worst = max(int(np.abs(a.astype(int) - b).max()) for a, b in pairs)
+
+    gif = writer_for("bench.gif")
+    options = WriteOptions(duration=entry.duration, loop=entry.loop)
+    source = PreRenderedRGBA(drawn) if rgba else PreRendered(drawn)
+    medians = _interleaved(
+        {
+            "plan": lambda: [plan(spec) for _ in range(calls)],
+            "loop": lambda: [loop_plan(spec) for _ in range(calls)],
+            "build": lambda: _scene_for(entry),
+            "draw": draw,
+            "draw_rgb": draw_rgb,
+            "redraw": redraw,
+            "encode": lambda: gif.write(source, work / "encode.gif", options),
+            "pil": lambda: pillow_save_all(
+                redrawn, work / "encode-pil.gif", entry.duration, entry.loop
+            ),
+        },
+        repeats,
+    )
+    plan_time, loop_time = medians["plan"] / calls, medians["loop"] / calls
+    build_time = medians["build"]
+    draw_time, redraw_time = medians["draw"] / count, medians["redraw"] / count
+    encode_time, pil_time = medians["encode"] / count, medians["pil"] / count
+    ours_bytes = (work / "encode.gif").stat().st_size
+    pil_bytes = (work / "encode-pil.gif").stat().st_size
+    rgb_frames = [frame[:, :, :3].copy() for frame in redrawn]
+    pil_rgb_time = (
+        _median_time(
+            lambda: pillow_save_all(rgb_frames, work / "rgb.gif", entry.duration, entry.loop), 1
+        )
+        / count
+    )
+
+    funcanim_time = (
+        _median_time(lambda: funcanimation_build(entry, work / "funcanimation.gif"), 1) / count
+    )
+
+    case = f"{TUTORIAL_CASE}, {count} frames, {size[0]}x{size[1]} px"
+    report.add(
+        Row(
+            "per-frame plan",
+            case,
+            _ms(plan_time, 4),
+            f"{_ms(loop_time, 4)} (Python loop)",
+            _ratio(loop_time / plan_time),
+            numbers={"seconds_per_frame": plan_time, "baseline_seconds_per_frame": loop_time},
+        )
+    )
+    report.add(
+        Row(
+            "per-frame scene build",
+            case,
+            f"{_ms(build_time / count)} ({_ms(build_time, 1)} once)",
+            "same Scene",
+            "-",
+            numbers={"seconds_per_frame": build_time / count, "seconds": build_time},
+        )
+    )
+    report.add(
+        Row(
+            "per-frame draw",
+            case,
+            f"{_ms(draw_time)} (blit, {'frame_rgba' if rgba else 'frame'})",
+            f"{_ms(redraw_time)} (full canvas.draw, RGBA)",
+            _ratio(redraw_time / draw_time),
+            numbers={
+                "seconds_per_frame": draw_time,
+                "baseline_seconds_per_frame": redraw_time,
+                "identical_pixels": identical,
+                "rgba": rgba,
+                "frame_rgb_seconds_per_frame": medians["draw_rgb"] / count,
+            },
+        )
+    )
+    report.add(
+        Row(
+            "per-frame encode",
+            case,
+            f"{_ms(encode_time)} (GIF writer)",
+            f"{_ms(pil_time)} (PIL save_all, RGBA)",
+            _ratio(pil_time / encode_time),
+            numbers={
+                "seconds_per_frame": encode_time,
+                "baseline_seconds_per_frame": pil_time,
+                "bytes": ours_bytes,
+                "baseline_bytes": pil_bytes,
+                "baseline_rgb_seconds_per_frame": pil_rgb_time,
+            },
+        )
+    )
+    total, base_total = draw_time + encode_time, redraw_time + pil_time
+    report.add(
+        Row(
+            "per-frame draw+encode",
+            case,
+            _ms(total),
+            _ms(base_total),
+            _ratio(base_total / total),
+            "<= 4 ms",
+            _status(total <= 0.004),
+            {"seconds_per_frame": total, "baseline_seconds_per_frame": base_total},
+        )
+    )
+    report.note(
+        f"per-frame: medians of {repeats} interleaved rounds; plan = plan() per frame over "
+        f"{calls} calls, its baseline the Python loop of the planner row; encode = the GIF "
+        "writer given the pre-rendered frames (palette included), its baseline PIL save_all of "
+        "the same frames. "
+        f"Baseline frames pixel-identical to convanim's: {'yes' if identical else 'no'} "
+        f"(max channel difference {worst}). GIF bytes: {ours_bytes:,} vs PIL's {pil_bytes:,}. "
+        f"scene.frame (RGB, a channel gather) costs {_ms(medians['draw_rgb'] / count)}/frame; "
+        f"PIL save_all of RGB frames (median cut) {_ms(pil_rgb_time)}/frame."
+    )
+    report.note(
+        "FuncAnimation(blit=False) + PillowWriter on the same Scene: "
+        f"{_ms(funcanim_time, 1)}/frame, {funcanim_time / base_total:.2f}x the chosen "
+        "baseline's draw+encode (with the Agg canvas, draw_idle draws each frame and "
+        "savefig draws it again)."
+    )
+    return size
+
+
+# -- 3. growth -----------------------------------------------------------------------
+
+
+def _memory_kib() -> dict[str, int]:
+    """This process's resident set now and at its peak (Linux /proc), in KiB."""
+    status = Path("/proc/self/status")
+    if status.is_file():
+        fields = dict(line.split(":", 1) for line in status.read_text().splitlines())
+        return {key: int(fields[key].split()[0]) for key in ("VmRSS", "VmHWM")}
+    # Elsewhere ru_maxrss, which may include the parent's peak before exec.
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"VmRSS": peak, "VmHWM": peak}
+
+
+def _reset_peak() -> bool:
+    """Start a new peak-RSS measurement from the current RSS (Linux >= 4.0)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+class _Timed:
+    """A FrameSource proxy that times the streamed frames apart from the set-up.
+
+    It streams what the source streams: RGBA frames too when the source has them.
+    """
+
+    def __init__(self, source) -> None:
+        self._source = source
+        self.size = source.size
+        self.stream_seconds = 0.0
+        if callable(getattr(source, "frames_rgba", None)):
+            self.frames_rgba = lambda: self._timed(source.frames_rgba())
+
+    def __len__(self) -> int:
+        return len(self._source)
+
+    def frame(self, index: int) -> np.ndarray:
+        return self._source.frame(index)
+
+    def _timed(self, frames: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
+        start = time.perf_counter()
+        yield from frames
+        self.stream_seconds = time.perf_counter() - start
+
+    def frames(self) -> Iterator[np.ndarray]:
+        return self._timed(self._source.frames())
+
+    def save_figure(self, file, index: int, format: str) -> None:
+        self._source.save_figure(file, index, format)
+
+
+def growth_child(side: int, dpi: float, out: str) -> None:
+    """Run in a fresh process: write one GIF, print its times and memory as JSON."""
+    from convanim import Spec
+    from convanim.render import scene
+    from convanim.writers import WriteOptions, writer_for
+
+    writer = writer_for(out)
+    imported = _memory_kib()
+    reset = _reset_peak()
+    start = time.perf_counter()
+    the_scene = scene(Spec("conv", side, 3), dpi=dpi)
+    built = time.perf_counter()
+    timed = _Timed(the_scene)
+    writer.write(timed, Path(out), WriteOptions())
+    written = time.perf_counter()
+    after = _memory_kib()
+    print(
+        json.dumps(
+            {
+                "side": side,
+                "dpi": dpi,
+                "frames": len(the_scene),
+                "size": list(the_scene.size),
+                "setup_seconds": built - start,
+                "write_seconds": written - built,
+                "stream_seconds": timed.stream_seconds,
+                "rss_after_import_kib": imported["VmRSS"],
+                "rss_peak_kib": max(imported["VmHWM"], after["VmHWM"]),
+                "rss_peak_writing_kib": after["VmHWM"],
+                "peak_reset": reset,
+                "bytes": Path(out).stat().st_size,
+            }
+        )
+    )
+
+
+def growth_dpi(side: int, target_area: int) -> tuple[float, tuple[int, int]]:
+    """The dpi that gives a ``side`` x ``side`` input about ``target_area`` pixels."""
+    from convanim import Spec
+    from convanim.render import scene
+
+    width, height = scene(Spec("conv", side, 3), dpi=PROBE_DPI).size
+    dpi = PROBE_DPI * math.sqrt(target_area / (width * height))
+    return round(min(max(dpi, 10.0), 1200.0), 1), (width, height)
+
+
+def bench_growth(report: Report, work: Path, quick: bool, size: tuple[int, int]) -> None:
+    sides = QUICK_GROWTH_SIDES if quick else GROWTH_SIDES
+    results = []
+    for side in sides:
+        dpi, _ = growth_dpi(side, size[0] * size[1])
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--growth-child",
+            str(side),
+            str(dpi),
+            str(work / f"growth-{side}.gif"),
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
+        if done.returncode != 0:
+            raise RuntimeError(f"growth child {side}x{side} failed:\n{done.stderr}")
+        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+
+    first, last = results[0], results[-1]
+
+    def per_frame(result: dict) -> float:
+        return result["stream_seconds"] / result["frames"]
+
+    def fixed(result: dict) -> float:
+        return result["setup_seconds"] + result["write_seconds"] - result["stream_seconds"]
+
+    def rise(result: dict) -> int:
+        return max(result["rss_peak_writing_kib"] - result["rss_after_import_kib"], 0)
+
+    for result in results:
+        side = result["side"]
+        width, height = result["size"]
+        report.add(
+            Row(
+                f"growth {side}x{side}",
+                f"k3: {result['frames']} frames, {width}x{height} px @ {result['dpi']:g} dpi",
+                f"{_ms(per_frame(result))}/frame (+{_ms(fixed(result), 0)} set-up), "
+                f"peak RSS {_mb(result['rss_peak_kib'])}, +{_mb(rise(result))} writing",
+                f"{first['side']}x{first['side']} row",
+                f"time {_ratio(per_frame(result) / per_frame(first))}, "
+                f"RSS {_ratio(result['rss_peak_kib'] / first['rss_peak_kib'])}",
+                numbers={
+                    **result,
+                    "seconds_per_frame": per_frame(result),
+                    "fixed_seconds": fixed(result),
+                    "rss_rise_kib": rise(result),
+                },
+            )
+        )
+    report.add(
+        Row(
+            f"growth {last['side']}x{last['side']} / {first['side']}x{first['side']}",
+            f"{last['frames'] / first['frames']:.0f}x the frames",
+            f"{_ms(per_frame(last))}/frame, peak {_mb(last['rss_peak_kib'])}, +{_mb(rise(last))}",
+            f"{_ms(per_frame(first))}/frame, peak {_mb(first['rss_peak_kib'])}, "
+            f"+{_mb(rise(first))}",
+            f"time {_ratio(per_frame(last) / per_frame(first))}, "
+            f"RSS {_ratio(last['rss_peak_kib'] / first['rss_peak_kib'])}, "
+            f"rise {_ratio(rise(last) / max(rise(first), 1))}",
+            "~1x (flat)",
+            "-",
+            {
+                "time_ratio": per_frame(last) / per_frame(first),
+                "rss_ratio": last["rss_peak_kib"] / first["rss_peak_kib"],
+                "rss_rise_ratio": rise(last) / max(rise(first), 1),
+            },
+        )
+    )
+    report.note(
+        "growth: conv NxN, k 3 ((N-2)^2 frames), each GIF written by scene() and the GIF "
+        "writer in a fresh subprocess; ms/frame = the streamed frames' time (draw + encode) "
+        "/ frames, the set-up (plan, scene build, palette from 3 sample frames) shown apart; "
+        "peak RSS = VmHWM of that process (/proc; not ru_maxrss, which after exec still "
+        "holds the parent's peak); 'writing' = the peak while building and writing, reset "
+        "after the imports, above the RSS after the imports. A frame's pixel size is "
+        "proportional to dpi (cells, lines and border are physical lengths), so dpi = "
+        f"{PROBE_DPI:g} * sqrt(A / area at {PROBE_DPI:g} dpi), A being the tutorial's "
+        f"{TUTORIAL_CASE} {size[0]}x{size[1]} px at 150 dpi; the window then covers fewer "
+        "pixels as N grows."
+    )
+    if quick:
+        report.note("--quick: growth runs 4x4, 16x16 and 32x32 only (no 64x64).")
+
+
+# -- 4. bytes ------------------------------------------------------------------------
+
+
+def bench_bytes(report: Report, gallery_dir: Path) -> None:
+    references = REFERENCE / "conv_arithmetic"
+    if not references.is_dir():
+        report.add(
+            Row(
+                "bytes",
+                "15 tutorial GIFs",
+                "skipped",
+                "-",
+                "-",
+                "smaller",
+                "-",
+                {"skipped": True},
+            )
+        )
+        report.note(f"bytes: skipped, no reference GIFs at {references}.")
+        return
+    names = sorted(path.name for path in references.glob("*.gif"))
+    missing = [name for name in names if not (gallery_dir / name).is_file()]
+    names = [name for name in names if name not in missing]
+    ours = sum((gallery_dir / name).stat().st_size for name in names)
+    theirs = sum((references / name).stat().st_size for name in names)
+    report.add(
+        Row(
+            "bytes",
+            f"{len(names)} tutorial GIFs",
+            f"{ours:,} B",
+            f"{theirs:,} B (reference)",
+            _ratio(ours / theirs),
+            "smaller",
+            _status(ours < theirs),
+            {"bytes": ours, "reference_bytes": theirs, "files": names},
+        )
+    )
+    if missing:
+        report.note("bytes: not in the built gallery: " + ", ".join(missing))
+    report.note(
+        "bytes: the GIFs of the jobs=1 gallery build, against the reference files of the same "
+        "names (read for their size only); ratio = convanim / reference."
+    )
+
+
+# -- 5. planner ----------------------------------------------------------------------
+
+
+def loop_plan(spec, first_rows: int | None = None):
+    """The plan's per-frame data by a plain Python loop over output cells.
+
+    Window origin, tap positions, tap kinds (CellKind values) and tap input indices,
+    frame by frame, as lists of tuples; ``first_rows`` limits the first axis.
+    """
+    from convanim import CellKind
+
+    real, padding, inserted = int(CellKind.INPUT), int(CellKind.PADDING), int(CellKind.INSERTED)
+    rank = {real: 0, inserted: 1, padding: 2}
+    axes = spec.axes
+    nothing = (-1,) * len(axes)
+
+    def cell(geometry, position: int) -> tuple[int, int]:
+        relative = position - geometry.input_offset
+        if relative < 0 or relative > (geometry.input - 1) * geometry.input_step:
+            return padding, -1
+        index, remainder = divmod(relative, geometry.input_step)
+        return (inserted, -1) if remainder else (real, index)
+
+    offsets = [
+        tuple(k * geometry.dilation for k, geometry in zip(kernel, axes, strict=True))
+        for kernel in itertools.product(*(range(geometry.kernel) for geometry in axes))
+    ]
+    ranges = [range(geometry.output) for geometry in axes]
+    if first_rows is not None:
+        ranges[0] = range(min(first_rows, axes[0].output))
+    origins, positions, kinds, indices = [], [], [], []
+    for output in itertools.product(*ranges):
+        origin = tuple(o * geometry.window_step for o, geometry in zip(output, axes, strict=True))
+        frame_positions, frame_kinds, frame_indices = [], [], []
+        for offset in offsets:
+            position = tuple(o + d for o, d in zip(origin, offset, strict=True))
+            kind, index = real, []
+            for geometry, p in zip(axes, position, strict=True):
+                axis_kind, axis_index = cell(geometry, p)
+                if rank[axis_kind] > rank[kind]:
+                    kind = axis_kind
+                index.append(axis_index)
+            frame_positions.append(position)
+            frame_kinds.append(kind)
+            frame_indices.append(tuple(index) if kind == real else nothing)
+        origins.append(origin)
+        positions.append(frame_positions)
+        kinds.append(frame_kinds)
+        indices.append(frame_indices)
+    return origins, positions, kinds, indices
+
+
+def check_loop_plan(specs) -> None:
+    """The loop computes exactly what plan() does (else the ratio means nothing)."""
+    from convanim import plan
+
+    for spec in specs:
+        the_plan = plan(spec)
+        origins, positions, kinds, indices = loop_plan(spec)
+        if not (
+            np.array_equal(the_plan.window_origin, origins)
+            and np.array_equal(the_plan.tap_position, positions)
+            and np.array_equal(the_plan.tap_kind, kinds)
+            and np.array_equal(the_plan.tap_input_index, indices)
+        ):
+            raise AssertionError(f"the Python loop disagrees with plan() on {spec}")
+
+
+def bench_planner(report: Report, quick: bool) -> None:
+    from convanim import Spec, plan
+
+    check_loop_plan(
+        [
+            Spec("conv", 5, 3, padding=2),
+            Spec("conv", (5, 7), (3, 2), stride=(2, 1), padding=(1, 0)),
+            Spec("conv", 7, 3, dilation=2),
+            Spec("conv", 6, 3, stride=2, padding=1).transpose(),
+            Spec("conv_transpose", 4, 3, stride=3, padding=2, dilation=2, output_padding=1),
+        ]
+    )
+    spec = Spec("conv", PLANNER_SIDE, 3)
+    plan_time = _median_time(lambda: plan(spec), 3 if quick else 5)
+    rows = spec.output_size[0]
+    if quick:
+        part = _median_time(lambda: loop_plan(spec, QUICK_PLANNER_ROWS), 1)
+        loop_time = part * rows / QUICK_PLANNER_ROWS
+        loop_text = f"{loop_time:.2f} s (Python loop, extrapolated)"
+        report.note(
+            f"--quick: the planner's Python loop ran on the first {QUICK_PLANNER_ROWS} of "
+            f"{rows} output rows ({part:.2f} s) and was extrapolated linearly; the whole loop "
+            "is slower than linear (its millions of tuples make the garbage collector scan "
+            "more), so the quick ratio understates the full one."
+        )
+    else:
+        start = time.perf_counter()
+        loop_plan(spec)
+        loop_time = time.perf_counter() - start
+        loop_text = f"{loop_time:.2f} s (Python loop)"
+    report.add(
+        Row(
+            "planner",
+            f"conv {PLANNER_SIDE}x{PLANNER_SIDE} k3, {spec.num_frames:,} frames",
+            f"{_ms(plan_time, 0)}",
+            loop_text,
+            _ratio(loop_time / plan_time),
+            numbers={
+                "seconds": plan_time,
+                "baseline_seconds": loop_time,
+                "baseline_extrapolated": quick,
+            },
+        )
+    )
+    report.note(
+        "planner: plan() median of several runs; its baseline is a plain Python loop over "
+        "output cells computing window origin, tap positions, kinds and input indices, "
+        "checked equal to plan() on five specs (padded, strided, dilated, transposed)."
+    )
+
+
+# -- output --------------------------------------------------------------------------
+
+
+COLUMNS = ("row", "case", "convanim", "baseline", "ratio", "target", "status")
+
+
+def table(report: Report) -> str:
+    cells = [[getattr(row, column) for column in COLUMNS] for row in report.rows]
+    widths = [
+        max(len(column), *(len(line[i]) for line in cells)) for i, column in enumerate(COLUMNS)
+    ]
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(
+            value.ljust(width) for value, width in zip(values, widths, strict=True)
+        ).rstrip()
+
+    head = report.header
+    lines = [
+        f"convanim bench ({report.mode}): cores {head['cores']} | python {head['python']} | "
+        f"numpy {head['numpy']} | matplotlib {head['matplotlib']} | pillow {head['pillow']} | "
+        f"imageio {head['imageio']} | 1-min load at start {head['load']}",
+        line(COLUMNS),
+        line(["-" * width for width in widths]),
+        *(line(values) for values in cells),
+        "",
+        "ratio: time ratios are baseline / convanim (above 1x, convanim is faster); bytes "
+        "are convanim / reference; growth rows are each size against the smallest.",
+        *(f"- {note}" for note in report.notes),
+    ]
+    return "\n".join(lines)
+
+
+def warm_up() -> None:
+    """Import and draw once, so that no row pays for first-use costs."""
+    from convanim import Spec
+    from convanim.api import save
+
+    with tempfile.TemporaryDirectory() as folder:
+        save(Spec("conv", 4, 3), Path(folder) / "warm.gif", progress=False)
+        from PIL import Image
+
+        buffer = io.BytesIO()
+        Image.new("RGB", (8, 8)).save(buffer, format="GIF")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a short run (under a minute)")
+    parser.add_argument("--json", type=Path, metavar="PATH", help="also write the numbers here")
+    parser.add_argument("--growth-child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.growth_child:
+        side, dpi, out = args.growth_child
+        growth_child(int(side), float(dpi), out)
+        return 0
+
+    started = time.perf_counter()
+    report = Report(mode="quick" if args.quick else "full", header=header())
+    warm_up()
+    with tempfile.TemporaryDirectory(prefix="convanim-bench-") as folder:
+        work = Path(folder)
+        gallery_dir = bench_gallery(report, work, args.quick)
+        size = bench_breakdown(report, work, args.quick)
+        bench_growth(report, work, args.quick, size)
+        bench_bytes(report, gallery_dir)
+        bench_planner(report, args.quick)
+    elapsed = time.perf_counter() - started
+    report.note(f"bench wall time: {elapsed:.0f} s.")
+    print(table(report))
+    if args.json:
+        document = {
+            "mode": report.mode,
+            "header": report.header,
+            "rows": [asdict(row) for row in report.rows],
+            "notes": report.notes,
+            "seconds": elapsed,
+        }
+        args.json.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

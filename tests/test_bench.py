@@ -1,0 +1,64 @@
+"""Smoke test of scripts/bench.py --quick: it runs, exits 0 and prints every row.
+
+No timing is asserted: the numbers depend on the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "scripts" / "bench.py"
+
+
+def test_bench_quick_prints_every_row(tmp_path):
+    numbers = tmp_path / "bench.json"
+    done = subprocess.run(
+        [sys.executable, str(BENCH), "--quick", "--json", str(numbers)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    out = done.stdout
+    lines = out.splitlines()
+    assert lines[0].startswith("convanim bench (quick): cores ")
+    for name in ("python", "numpy", "matplotlib", "pillow", "imageio"):
+        assert f" {name} " in lines[0]
+
+    def row(label: str) -> str:
+        found = [line for line in lines if line.startswith(label)]
+        assert found, f"no {label!r} row in:\n{out}"
+        return found[0]
+
+    assert "x" in row("gallery jobs=1")
+    row("gallery parallel")
+    for part in ("plan", "scene build", "draw", "encode", "draw+encode"):
+        row(f"per-frame {part} ")
+    for side in (4, 16, 32):
+        assert "ms/frame" in row(f"growth {side}x{side} ")
+    row("growth 32x32 / 4x4")
+    bytes_row = row("bytes")
+    assert "skipped" in bytes_row or "(reference)" in bytes_row
+    if "skipped" in bytes_row:
+        assert "bytes: skipped" in out
+    row("planner")
+    assert "--quick" in out  # the quick run says what it shortened
+
+    document = json.loads(numbers.read_text())
+    assert document["mode"] == "quick"
+    assert {"cores", "python", "numpy", "matplotlib", "pillow", "imageio"} <= set(
+        document["header"]
+    )
+    assert len(document["rows"]) == len(
+        [
+            line
+            for line in lines
+            if line.startswith(("gallery", "per-frame", "growth", "bytes", "planner"))
+        ]
+    )
