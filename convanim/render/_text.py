@@ -8,6 +8,8 @@ however many cells there are.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import PathPatch
@@ -23,16 +25,24 @@ _PROSE_FONT = FontProperties(family="DejaVu Sans")  # has every character a capt
 EMPTY_PATH = MplPath(np.zeros((1, 2)), [MplPath.MOVETO])
 
 
+@functools.lru_cache(maxsize=4096)
 def glyphs(
     text: str, size: float, *, align: str = "center", prose: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Outline of ``text`` ``size`` plane units high, as (vertices, codes), placed so
-    that (0, 0) is the ink's centre (or its right/left edge for ``align``)."""
+    """Outline of ``text`` ``size`` plane units high, as read-only (vertices, codes),
+    placed so that (0, 0) is the ink's centre (or its right/left edge for ``align``).
+
+    Cached: a grid prints the same few strings many times, and laying out a string
+    with the font engine costs far more than copying its outline.
+    """
     path = TextPath((0, 0), text, size=size, prop=_PROSE_FONT if prose else _FONT)
     extents = path.get_extents()
     anchor_x = {"center": (extents.x0 + extents.x1) / 2, "right": extents.x1, "left": extents.x0}
     offset = np.array([anchor_x[align], (extents.y0 + extents.y1) / 2])
-    return path.vertices - offset, path.codes
+    vertices, codes = path.vertices - offset, np.array(path.codes)
+    vertices.flags.writeable = False
+    codes.flags.writeable = False
+    return vertices, codes
 
 
 def compound(pieces: list[tuple[np.ndarray, np.ndarray]]) -> MplPath:

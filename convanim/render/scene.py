@@ -414,10 +414,11 @@ class Scene:
         if look.connect:
             moving.append(self.lines)
         plane = [self.output_fill, self.output_grid, self.output_numbers]
-        if look.output_shift == "above":
-            moving += plane  # drawn over the lines every frame, as the tutorial does
-        else:
+        if self._lines_clipped or not look.connect:
             static += plane
+        else:
+            # The tutorial's literal order: the plane drawn over whole lines every frame.
+            moving[moving.index(self.lines) + 1 : moving.index(self.lines) + 1] = plane
         moving += [self.output_shade, self.output_cell]
         for artist in static:
             axes.add_artist(artist)
@@ -447,6 +448,13 @@ class Scene:
         moves = np.stack([view.window_origin[:, 1], -view.window_origin[:, 0]], axis=1)
         self._window_shift = moves @ plane_in.matrix.T
         self._output_quads = plane_out.quads(view.output_cell)
+        # The tutorial draws the lines whole, then the output plane over them. The two
+        # planes never overlap in the picture: a plane point's height above the line
+        # y = x/2 is its plane y (slant), so the input lies below y = x/2 + rows and
+        # the raised output above y = x/2 + rows + 1. Stopping each line where it
+        # enters the output plane therefore gives the same picture with the plane drawn
+        # once, into the cached background. (Tests compare with the literal order.)
+        self._lines_clipped = self.look.connect
         self._weight_path = None
         if self._weight_glyphs:
             rows = plane_in.rows
@@ -458,12 +466,31 @@ class Scene:
             ]
             self._weight_path = _compound(pieces)
 
+    def _entry_points(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """Where each segment start->end (ending on the output plane) enters that plane."""
+        plane = self.output_plane
+        inverse = np.linalg.inv(plane.matrix)
+        local_start = (start - plane.shift) @ inverse.T
+        local_end = (end - plane.shift) @ inverse.T
+        step = local_end - local_start
+        entry = np.zeros(len(start))
+        for axis, high in ((0, plane.cols), (1, plane.rows)):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                low_t = -local_start[:, axis] / step[:, axis]
+                high_t = (high - local_start[:, axis]) / step[:, axis]
+            near = np.where(step[:, axis] != 0, np.minimum(low_t, high_t), -np.inf)
+            entry = np.maximum(entry, near)
+        entry = np.clip(entry, 0.0, 1.0)[:, None]
+        return start + entry * (end - start)
+
     def _update(self, index: int) -> None:
         shift = self._window_shift[index]
         self.window_shade.set_verts(self._tap_quads + shift)
         self.window_grid.set_segments(self._window_grid + shift)
         cell = self._output_quads[index]
-        self.lines.set_segments(np.stack([self._window_outline + shift, cell], axis=1))
+        start = self._window_outline + shift
+        end = self._entry_points(start, cell) if self._lines_clipped else cell
+        self.lines.set_segments(np.stack([start, end], axis=1))
         self.output_shade.set_xy(cell)
         self.output_cell.set_xy(cell)
         if self._weight_path is not None:

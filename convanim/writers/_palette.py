@@ -61,14 +61,23 @@ class Palette:
     def index(self, frame: np.ndarray) -> np.ndarray:
         """Palette index of every pixel of an RGB or RGBA ``frame``, shape (H, W), uint8."""
         height, width = frame.shape[:2]
-        keys = rgb_keys(frame)
+        return self.index_keys(rgb_keys(frame)).reshape(height, width)
+
+    def index_keys(self, keys: np.ndarray) -> np.ndarray:
+        """Palette index of colours given as :func:`rgb_keys` integers (any shape)."""
         indices = self._lookup[keys]
         unknown = indices == _UNKNOWN
         if unknown.any():
             new, inverse = np.unique(keys[unknown], return_inverse=True)
-            new_rgb = new.astype("<u4").view(np.uint8).reshape(-1, 4)[:, :3].astype(np.int32)
-            distance = ((new_rgb[:, None, :] - self.colors[None].astype(np.int32)) ** 2).sum(-1)
-            nearest = distance.argmin(axis=1).astype(np.uint8)
+            nearest = np.empty(len(new), dtype=np.uint8)
+            colors = self.colors.astype(np.int32)
+            # In chunks: a frame can bring thousands of new anti-aliased tints, and the
+            # distance table should stay small whatever the frame size.
+            for start in range(0, len(new), 1024):
+                chunk = new[start : start + 1024].astype("<u4")
+                rgb = chunk.view(np.uint8).reshape(-1, 4)[:, :3].astype(np.int32)
+                distance = ((rgb[:, None, :] - colors[None]) ** 2).sum(-1)
+                nearest[start : start + 1024] = distance.argmin(axis=1)
             self._lookup[new] = nearest
-            indices[unknown] = nearest[inverse]
-        return indices.reshape(height, width)
+            indices[unknown] = nearest[inverse.reshape(-1)]
+        return indices

@@ -15,7 +15,7 @@ import numpy as np
 from PIL import GifImagePlugin, Image
 
 from . import FrameSource, WriteOptions, Writer, register
-from ._palette import Palette
+from ._palette import Palette, rgb_keys
 
 TRANSPARENT = 255
 
@@ -51,13 +51,22 @@ def _frame_bytes(
 def sample_frames(source: FrameSource) -> list[np.ndarray]:
     """First, middle and last frames: every kind of element the animation draws."""
     count = len(source)
-    return [source.frame(index) for index in sorted({0, count // 2, count - 1})]
+    frame = getattr(source, "frame_rgba", None) or source.frame
+    return [frame(index) for index in sorted({0, count // 2, count - 1})]
 
 
 def _frames_for_indexing(source: FrameSource):
     # RGBA frames read as one uint32 per pixel: no per-channel work before the lookup.
     frames_rgba = getattr(source, "frames_rgba", None)
     return frames_rgba() if callable(frames_rgba) else source.frames()
+
+
+def _bounds(changed: np.ndarray) -> tuple[int, int, int, int] | None:
+    rows = np.flatnonzero(changed.any(axis=1))
+    if rows.size == 0:
+        return None
+    cols = np.flatnonzero(changed.any(axis=0))
+    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
 
 
 def write_gif(source: FrameSource, path: Path, options: WriteOptions) -> None:
@@ -67,27 +76,38 @@ def write_gif(source: FrameSource, path: Path, options: WriteOptions) -> None:
     delay_cs = max(1, round(options.duration / 10))
     with open(path, "wb") as file:
         file.write(_header(width, height, palette, options.loop))
-        previous = None
+        previous_keys = indices = None
         for frame in _frames_for_indexing(source):
-            indices = palette.index(frame)
-            if previous is None:
+            keys = rgb_keys(frame).reshape(height, width)
+            if indices is None:
+                indices = palette.index_keys(keys)
                 file.write(_frame_bytes(indices, (0, 0), delay_cs, transparent=False))
-            else:
-                changed = indices != previous
-                rows = np.flatnonzero(changed.any(axis=1))
-                if rows.size == 0:
-                    # Nothing moved: a 1x1 transparent patch keeps the frame's timing.
-                    patch = np.full((1, 1), TRANSPARENT, dtype=np.uint8)
-                    file.write(_frame_bytes(patch, (0, 0), delay_cs, transparent=True))
-                else:
-                    cols = np.flatnonzero(changed.any(axis=0))
-                    top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-                    patch = indices[top:bottom, left:right].copy()
-                    patch[~changed[top:bottom, left:right]] = TRANSPARENT
-                    file.write(
-                        _frame_bytes(patch, (int(left), int(top)), delay_cs, transparent=True)
-                    )
-            previous = indices
+                previous_keys = keys.copy()
+                continue
+            # A frame changes a few percent of the pixels: look up only the rectangle
+            # whose colours changed, then keep the pixels whose palette index changed.
+            box = _bounds(keys != previous_keys)
+            changed = None
+            if box is not None:
+                top, bottom, left, right = box
+                fresh = palette.index_keys(keys[top:bottom, left:right])
+                differs = fresh != indices[top:bottom, left:right]
+                inner = _bounds(differs)
+                if inner is not None:
+                    changed = (top + inner[0], top + inner[1], left + inner[2], left + inner[3])
+                indices[top:bottom, left:right] = fresh
+                previous_keys[top:bottom, left:right] = keys[top:bottom, left:right]
+            if changed is None:
+                # Nothing moved: a 1x1 transparent patch keeps the frame's timing.
+                patch = np.full((1, 1), TRANSPARENT, dtype=np.uint8)
+                file.write(_frame_bytes(patch, (0, 0), delay_cs, transparent=True))
+                continue
+            top, bottom, left, right = changed
+            patch = indices[top:bottom, left:right].copy()
+            patch[~differs[top - box[0] : bottom - box[0], left - box[2] : right - box[2]]] = (
+                TRANSPARENT
+            )
+            file.write(_frame_bytes(patch, (left, top), delay_cs, transparent=True))
         file.write(b";")
 
 

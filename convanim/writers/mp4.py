@@ -74,7 +74,10 @@ def write_mp4(source: FrameSource, path: Path, options: WriteOptions) -> None:
         quality=None,  # the -crf in OUTPUT_PARAMS sets it
         codec="libx264",
         macro_block_size=1,  # no rescaling: the frame is padded to even sizes here
-        ffmpeg_log_level="error",
+        # "fatal": interrupting a render cuts ffmpeg's input mid-frame, which it would
+        # report as an error under the user's one-line message. A real failure still
+        # surfaces: _check_complete raises when the file was not finished.
+        ffmpeg_log_level="fatal",
         output_params=list(OUTPUT_PARAMS),
     )
     encoder.send(None)  # start ffmpeg
