@@ -504,6 +504,8 @@ class Scene:
                 f"frame = {index} is not valid: expected an integer between 0 and {len(self) - 1}"
             )
         self._update(index % len(self))
+        for artist in self._moving:
+            artist.set_animated(True)  # back from pose(), if it was called
         self.canvas.restore_region(self._background)
         for artist in self._moving:
             self.axes.draw_artist(artist)
@@ -531,15 +533,25 @@ class Scene:
         for index in range(len(self)):
             yield self.frame(index)
 
+    def pose(self, index: int) -> Figure:
+        """Put every artist where frame ``index`` has it, for matplotlib's own drawing.
+
+        After this the figure draws frame ``index`` whole with ``canvas.draw()``,
+        ``savefig`` or a :class:`matplotlib.animation.FuncAnimation` (no blitting);
+        the next :meth:`frame` call returns to the fast, blitted path.
+        """
+        self.frame(index)
+        for artist in self._moving:
+            artist.set_animated(False)
+        return self.figure
+
     def save_figure(self, file: Path | io.IOBase, index: int, format: str) -> None:
         """Draw frame ``index`` through matplotlib's own savefig (SVG, PDF, PNG).
 
         Moving artists are drawn as ordinary artists here, in z-order, so vector
         output gets the same drawing order as the frames.
         """
-        self.frame(index)
-        for artist in self._moving:
-            artist.set_animated(False)
+        self.pose(index)
         metadata = {
             "svg": {"Date": None, "Creator": "convanim"},
             "pdf": {
