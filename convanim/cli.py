@@ -18,11 +18,11 @@ from .spec import OPS, Spec, SpecError
 EXAMPLES = """\
 examples:
   convanim render -i 5 -k 3 -s 2 -p 1 -o padding_strides.gif
-  convanim render -i 5 -k 3 -s 2 -p 1 --transposed -o padding_strides_transposed.mp4
+  convanim render -i 3 -k 3 -s 2 -p 1 --transposed -o padding_strides_transposed.mp4
   convanim render --op max_pool -i 5x7 -k 3x2 -s 2x1 -o pool.webp
   convanim render -i 7 -k 3 -d 2 --frame 4 -o dilation.svg
   convanim render -i 5 -k 3 --frames-dir frames/
-  convanim info -i 6 -k 3 -s 2 -p 1 --transposed
+  convanim info -i 3 -k 3 -s 2 -p 1 --output-padding 1 --transposed
   convanim gallery --out gallery
   convanim gallery --manifest my_gallery.toml --out my_gallery
 """
