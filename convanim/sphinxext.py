@@ -33,11 +33,13 @@ valid: expected an integer >= 1``), and the build fails (exit status 1) even wit
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import re
 import time
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -236,8 +238,24 @@ def _parse(options: dict[str, Any]) -> tuple[Spec, dict[str, Any], str | None]:
     return spec, render, alt
 
 
+@functools.lru_cache(maxsize=1)
+def _drawing_code_fingerprint() -> str:
+    """A hash of the modules whose code decides the pixels, so that a changed renderer
+    (between releases too, in a checkout) never serves an old cached picture."""
+    package = resources.files("convanim")
+    digest = hashlib.sha256()
+    for folder in (package, package / "render", package / "writers"):
+        for item in sorted(folder.iterdir(), key=lambda entry: entry.name):
+            if item.name.endswith(".py"):
+                digest.update(item.name.encode())
+                digest.update(item.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def cache_name(spec: Spec, render: dict[str, Any]) -> str:
-    """The file name of ``spec`` drawn with ``render`` options: a hash of both and the version.
+    """The cache file name of ``spec`` drawn with ``render`` options.
+
+    A hash of the spec, the options, the version and the drawing code's source.
 
     Parameters
     ----------
@@ -253,6 +271,7 @@ def cache_name(spec: Spec, render: dict[str, Any]) -> str:
     """
     key = {
         "convanim": __version__,
+        "code": _drawing_code_fingerprint(),
         "spec": {
             "op": spec.op,
             "input_size": spec.input_size,
