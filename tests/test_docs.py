@@ -66,8 +66,9 @@ def embedded_gif(markup: str) -> bytes:
 
 
 def sphinx(src: Path, out: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    # --no-color: Sphinx colours its messages when it thinks it runs in CI (CI=true).
     return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", *options, str(src), str(out)],
+        [sys.executable, "-m", "sphinx", "--no-color", "-b", "html", *options, str(src), str(out)],
         capture_output=True,
         text=True,
         timeout=600,
