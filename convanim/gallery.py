@@ -248,10 +248,10 @@ def _build_one(entry: GalleryEntry, out_dir: str) -> str:
     save(
         entry.spec,
         path,
-        style=entry.style,
         duration=entry.duration,
         loop=entry.loop,
         progress=False,
+        **entry.render_options(),
     )
     return str(path)
 

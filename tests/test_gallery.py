@@ -5,6 +5,7 @@ from __future__ import annotations
 import concurrent.futures
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -177,3 +178,23 @@ def test_cli_refuses_a_bad_manifest_before_writing_anything(tmp_path):
         "integer between 1 and 3 (the window must fit in the input of 3 cells)"
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_every_gallery_file_draws_its_entry_with_all_its_options():
+    # The committed GIFs must carry each entry's look: numbers, labels, caption, matrix
+    # weights. Compare each first frame with the scene the entry describes.
+    import numpy as np
+    from similarity import gif_frames
+
+    from convanim.render import scene
+
+    gallery = Path(__file__).resolve().parents[1] / "gallery"
+    for entry in load_manifest()[0]:
+        drawn = scene(entry.spec, **entry.render_options())
+        frames, durations, _ = gif_frames(gallery / entry.filename)
+        assert len(frames) == len(drawn), entry.name
+        assert durations[0] == entry.duration
+        expected = drawn.frame(0)
+        assert frames[0].shape == expected.shape, entry.name
+        close = (np.abs(frames[0].astype(int) - expected).max(axis=2) <= 24).mean()
+        assert close > 0.99, (entry.name, close)

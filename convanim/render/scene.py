@@ -540,7 +540,11 @@ class Scene:
         ``savefig`` or a :class:`matplotlib.animation.FuncAnimation` (no blitting);
         the next :meth:`frame` call returns to the fast, blitted path.
         """
-        self.frame(index)
+        if not -len(self) <= index < len(self):
+            raise SpecError(
+                f"frame = {index} is not valid: expected an integer between 0 and {len(self) - 1}"
+            )
+        self._update(index % len(self))
         for artist in self._moving:
             artist.set_animated(False)
         return self.figure
