@@ -36,9 +36,10 @@ def test_bench_quick_prints_every_row(tmp_path):
         assert found, f"no {label!r} row in:\n{out}"
         return found[0]
 
-    assert "x" in row("gallery jobs=1")
+    assert "FuncAnimation" in row("gallery jobs=1")
     row("gallery parallel")
-    for part in ("plan", "scene build", "draw", "encode", "draw+encode"):
+    assert "jobs=1" in row("gallery vs strict baseline")
+    for part in ("plan", "scene build", "draw", "encode", "draw+encode", "FuncAnimation"):
         row(f"per-frame {part} ")
     for side in (4, 16, 32):
         assert "ms/frame" in row(f"growth {side}x{side} ")
