@@ -399,9 +399,8 @@ def bench_gallery(report: Report, work: Path, quick: bool) -> Path:
         "writer alone gain over drawing the whole figure per frame."
     )
     report.note(
-        "pose() is convanim's, and in this version it draws one blitted frame and copies it "
-        "(scene.frame(index)) before making the artists non-animated, work a plain matplotlib "
-        "update would not do, so it inflates both baselines: it took "
+        "pose() is convanim's: it moves the artists to frame i and makes them non-animated "
+        "(the update any baseline needs, no drawing); it took "
         f"{statistics.median(funcanim_pose):.2f} s of FuncAnimation's {funcanim:.2f} s and "
         f"{statistics.median(strict_pose):.2f} s of the strict baseline's {strict:.2f} s. "
         "With all of pose()'s time taken out (which also removes the artist update any "

@@ -62,11 +62,14 @@ def _frames_for_indexing(source: FrameSource):
 
 
 def _bounds(changed: np.ndarray) -> tuple[int, int, int, int] | None:
-    rows = np.flatnonzero(changed.any(axis=1))
-    if rows.size == 0:
+    """Top, bottom, left, right (exclusive) of the True pixels, or None."""
+    # A frame changes a few percent of its pixels: find them once, flat, rather than
+    # reducing the whole mask along both axes.
+    where = np.flatnonzero(changed)
+    if where.size == 0:
         return None
-    cols = np.flatnonzero(changed.any(axis=0))
-    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+    rows, cols = np.divmod(where, changed.shape[1])
+    return int(rows[0]), int(rows[-1]) + 1, int(cols.min()), int(cols.max()) + 1
 
 
 def write_gif(source: FrameSource, path: Path, options: WriteOptions) -> None:
