@@ -139,6 +139,28 @@ def main(argv: list[str]) -> int:
             f"{result['worst_region']:.4f}"
         )
     print(f"{'mean over the 15':42s} {'':28s}{np.mean(scores):.4f}")
+    numerical = reference.parent / "numerical"
+    print(f"\n{'numerical figure':42s} frames  size ours/ref     mean   worst  worst region")
+    for name in (
+        "numerical_no_padding_no_strides",
+        "numerical_padding_strides",
+        "numerical_average_pooling",
+        "numerical_max_pooling",
+    ):
+        ours, _, _ = gif_frames(gallery / f"{name}.gif")
+        theirs = [
+            np.asarray(Image.open(path).convert("RGB"))
+            for path in sorted(numerical.glob(f"{name}_*.png"))
+        ]
+        # The reference PNGs are anchored at the top (their height varies per frame).
+        per_frame = [compare(a, b, anchor="top") for a, b in zip(ours, theirs, strict=False)]
+        overall = [frame["overall"] for frame in per_frame]
+        regions = [min(v for k, v in frame.items() if k != "overall") for frame in per_frame]
+        size = f"{ours[0].shape[1]}x{ours[0].shape[0]}/{theirs[0].shape[1]}x{theirs[0].shape[0]}"
+        print(
+            f"{name:42s} {len(ours):3d}/{len(theirs):<3d} {size:15s} {np.mean(overall):.4f} "
+            f"{min(overall):.4f} {min(regions):.4f}"
+        )
     return 0
 
 
