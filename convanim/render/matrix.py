@@ -10,11 +10,6 @@ is drawn as ``Cᵀ``, beside the ``C`` of its convolution with the matching colu
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
-from pathlib import Path
-
-import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PolyCollection
@@ -24,6 +19,7 @@ from ..compute import conv_matrix
 from ..plan import Plan, plan
 from ..spec import Spec, SpecError
 from ..values import format_number, numbers
+from ._blit import BlittedScene
 from ._look import BASE02, BASE03, BLUE, CYAN, SHADE_ALPHA, WHITE, points_to_units
 from ._text import compound, glyphs, text_patch
 
@@ -59,7 +55,7 @@ class _Panel:
         return np.stack([col, rows - 1 - row], axis=-1) + self.origin
 
 
-class MatrixScene:
+class MatrixScene(BlittedScene):
     """Frames of the matrix view of ``spec``; a :class:`~convanim.writers.FrameSource`.
 
     Parameters
@@ -289,73 +285,6 @@ class MatrixScene:
         self.row_shade.set_verts(np.concatenate(shaded))
         self.outline.set_verts(outlines)
 
-    def _draw(self, index: int) -> np.ndarray:
-        if not -len(self) <= index < len(self):
-            raise SpecError(
-                f"frame = {index} is not valid: expected an integer between 0 and {len(self) - 1}"
-            )
-        self._update(index % len(self))
-        for artist in self._moving:
-            artist.set_animated(True)  # back from pose(), if it was called
-        self.canvas.restore_region(self._background)
-        for artist in self._moving:
-            self.axes.draw_artist(artist)
-        return np.asarray(self.canvas.buffer_rgba())
-
-    def frame(self, index: int) -> np.ndarray:
-        """Frame ``index`` (row ``index`` of C shaded) as an (H, W, 3) uint8 array."""
-        return self._draw(index)[:, :, :3].copy()
-
-    def frame_rgba(self, index: int) -> np.ndarray:
-        """Frame ``index`` as an (H, W, 4) uint8 array, alpha 255."""
-        return self._draw(index).copy()
-
-    def frames_rgba(self) -> Iterator[np.ndarray]:
-        """Every frame in order as (H, W, 4) uint8 arrays."""
-        for index in range(len(self)):
-            yield self.frame_rgba(index)
-
-    def frames(self) -> Iterator[np.ndarray]:
-        """Every frame in order."""
-        for index in range(len(self)):
-            yield self.frame(index)
-
-    def pose(self, index: int) -> Figure:
-        """Put every artist where frame ``index`` has it, for matplotlib's own drawing.
-
-        After this the figure draws frame ``index`` whole with ``canvas.draw()``,
-        ``savefig`` or a :class:`matplotlib.animation.FuncAnimation` (no blitting);
-        the next :meth:`frame` call returns to the fast, blitted path.
-        """
-        if not -len(self) <= index < len(self):
-            raise SpecError(
-                f"frame = {index} is not valid: expected an integer between 0 and {len(self) - 1}"
-            )
-        self._update(index % len(self))
-        for artist in self._moving:
-            artist.set_animated(False)
-        return self.figure
-
-    def save_figure(self, file: Path | io.IOBase, index: int, format: str) -> None:
-        """Frame ``index`` through matplotlib's savefig (SVG, PDF or PNG)."""
-        self.pose(index)
-        metadata = {
-            "svg": {"Date": None, "Creator": "convanim"},
-            "pdf": {
-                "CreationDate": None,
-                "ModDate": None,
-                "Creator": "convanim",
-                "Producer": "convanim",
-            },
-            "png": {"Software": "convanim"},
-        }.get(format, {})
-        try:
-            with mpl.rc_context({"svg.hashsalt": "convanim", "svg.fonttype": "path"}):
-                self.figure.savefig(file, format=format, dpi=self.dpi, metadata=metadata)
-        finally:
-            for artist in self._moving:
-                artist.set_animated(True)
-
 
 def matrix_figure(
     spec: Spec | Plan, weight: object = None, *, frame: int | None = None, dpi: float | None = None
@@ -381,10 +310,7 @@ def matrix_figure(
     """
     scene = MatrixScene(spec, weight, dpi=dpi)
     if frame is not None:
-        scene.frame(frame)
-        for artist in scene._moving:
-            artist.set_animated(False)
-    else:
-        for artist in scene._moving:
-            artist.remove()
+        return scene.pose(frame)
+    for artist in scene._moving:
+        artist.remove()  # no row shaded
     return scene.figure

@@ -8,12 +8,8 @@ grid, connecting lines, output plane (over the lines, which it hides), output ce
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
-import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PolyCollection
@@ -22,8 +18,9 @@ from matplotlib.patches import Polygon
 from matplotlib.path import Path as MplPath
 
 from ..plan import CellKind, Plan, plan
-from ..spec import Spec, SpecError
+from ..spec import Spec
 from ..values import Numbers, format_number
+from ._blit import BlittedScene
 from ._checks import check_drawable
 from ._look import (
     BASE02,
@@ -134,7 +131,7 @@ class _Plane:
         return self.quads(np.array([[0, 0]]), self.rows, self.cols)[0]
 
 
-class Scene:
+class Scene(BlittedScene):
     """Draws every frame of one spec's plan.
 
     Parameters
@@ -497,78 +494,3 @@ class Scene:
             self.kernel_numbers.set_path(
                 MplPath(self._weight_path.vertices + shift, self._weight_path.codes)
             )
-
-    def _draw(self, index: int) -> np.ndarray:
-        if not -len(self) <= index < len(self):
-            raise SpecError(
-                f"frame = {index} is not valid: expected an integer between 0 and {len(self) - 1}"
-            )
-        self._update(index % len(self))
-        for artist in self._moving:
-            artist.set_animated(True)  # back from pose(), if it was called
-        self.canvas.restore_region(self._background)
-        for artist in self._moving:
-            self.axes.draw_artist(artist)
-        return np.asarray(self.canvas.buffer_rgba())
-
-    def frame(self, index: int) -> np.ndarray:
-        """Frame ``index`` as an (H, W, 3) uint8 array (a new array)."""
-        return self._draw(index)[:, :, :3].copy()
-
-    def frame_rgba(self, index: int) -> np.ndarray:
-        """Frame ``index`` as an (H, W, 4) uint8 array, alpha 255 (a new array).
-
-        Cheaper than :meth:`frame` (a plain copy of the canvas, no channel gather), and
-        each pixel reads as one uint32: the GIF writer's palette lookup uses that.
-        """
-        return self._draw(index).copy()
-
-    def frames_rgba(self) -> Iterator[np.ndarray]:
-        """Every frame in order as (H, W, 4) uint8 arrays."""
-        for index in range(len(self)):
-            yield self.frame_rgba(index)
-
-    def frames(self) -> Iterator[np.ndarray]:
-        """Every frame in order, one (H, W, 3) uint8 array at a time."""
-        for index in range(len(self)):
-            yield self.frame(index)
-
-    def pose(self, index: int) -> Figure:
-        """Put every artist where frame ``index`` has it, for matplotlib's own drawing.
-
-        After this the figure draws frame ``index`` whole with ``canvas.draw()``,
-        ``savefig`` or a :class:`matplotlib.animation.FuncAnimation` (no blitting);
-        the next :meth:`frame` call returns to the fast, blitted path.
-        """
-        if not -len(self) <= index < len(self):
-            raise SpecError(
-                f"frame = {index} is not valid: expected an integer between 0 and {len(self) - 1}"
-            )
-        self._update(index % len(self))
-        for artist in self._moving:
-            artist.set_animated(False)
-        return self.figure
-
-    def save_figure(self, file: Path | io.IOBase, index: int, format: str) -> None:
-        """Draw frame ``index`` through matplotlib's own savefig (SVG, PDF, PNG).
-
-        Moving artists are drawn as ordinary artists here, in z-order, so vector
-        output gets the same drawing order as the frames.
-        """
-        self.pose(index)
-        metadata = {
-            "svg": {"Date": None, "Creator": "convanim"},
-            "pdf": {
-                "CreationDate": None,
-                "ModDate": None,
-                "Creator": "convanim",
-                "Producer": "convanim",
-            },
-            "png": {"Software": "convanim"},
-        }.get(format, {})
-        try:
-            with mpl.rc_context({"svg.hashsalt": "convanim", "svg.fonttype": "path"}):
-                self.figure.savefig(file, format=format, dpi=self.dpi, metadata=metadata)
-        finally:
-            for artist in self._moving:
-                artist.set_animated(True)
