@@ -129,6 +129,10 @@ def test_render_gif_and_still(tmp_path):
     assert result.returncode == 0, result.stderr
     with Image.open(tmp_path / "still.png") as image:
         assert image.size == (244, 259)
+    result = run("render", "-i", "4", "-k", "3", "--matrix", "-o", "matrix.gif", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    with Image.open(tmp_path / "matrix.gif") as image:
+        assert image.n_frames == 4  # one row of the 4 x 16 matrix C per frame
     result = run(
         "render", "-i", "4", "-k", "3", "--fps", "4", "--frames-dir", "frames", cwd=tmp_path
     )
