@@ -63,10 +63,17 @@ def _check_options(options: dict[str, Any], the_plan: Plan) -> dict[str, Any]:
     renderer refuses is reported when the frames are first drawn.
     """
     from .api import _check_int
-    from .render import check_style
+    from .render import check_matrix, check_style
     from .values import numbers
 
     check_style(options["style"], options["dpi"])
+    if options["style"] == "matrix":
+        check_matrix(
+            the_plan,
+            labels=options["labels"],
+            caption=options["caption"],
+            values=options["values"],
+        )
     options["duration"] = _check_int("duration", options["duration"], 1, 655_350)
     options["loop"] = _check_int("loop", options["loop"], 0, 65_535)
     if options["values"] or options["x"] is not None or options["weight"] is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -187,21 +188,32 @@ def _render(args: argparse.Namespace) -> int:
     from .api import save
 
     spec = _spec(args)
+    if args.matrix and args.style not in ("tutorial", "matrix"):
+        raise _Exit(f"--matrix is not valid with --style {args.style}: expected one of them")
+    style = "matrix" if args.matrix else args.style
+    if style == "matrix" and args.values:
+        raise _Exit("--values is not valid with the matrix view: expected it without")
     if args.fps is not None:
-        if not 0 < args.fps <= 1000:
+        # Durations are whole milliseconds between 1 and 655350 (GIF's 16-bit field of
+        # hundredths of a second): that bounds the frame rate.
+        low, high = 1000 / 655_350, 1000
+        if not low <= args.fps <= high:
             raise _Exit(
-                f"--fps: fps = {args.fps:g} is not valid: expected a number between 0 and 1000"
+                f"--fps: fps = {args.fps:g} is not valid: expected a number between "
+                f"{low:.4f} and {high}"
             )
         duration = round(1000 / args.fps)
     else:
         duration = args.duration if args.duration is not None else 1000
-    path, format = (args.frames_dir, "frames") if args.frames_dir else (args.output, None)
+    path, format = (
+        (args.frames_dir, "frames") if args.frames_dir is not None else (args.output, None)
+    )
     progress = False if args.quiet else None
     try:
         save(
             spec,
             path,
-            style="matrix" if args.matrix else args.style,
+            style=style,
             values=args.values,
             seed=args.seed,
             labels=args.labels,
@@ -217,7 +229,16 @@ def _render(args: argparse.Namespace) -> int:
         raise _Exit(_flagged(str(error))) from None
     except ValueError as error:
         raise _Exit(str(error)) from None
+    except OSError as error:
+        raise _Exit(_os_message(error, path)) from None
     return 0
+
+
+def _os_message(error: OSError, path: str) -> str:
+    """One line for a file-system refusal (permissions, full disk, name too long...)."""
+    where = error.filename if error.filename is not None else path
+    reason = error.strerror or str(error)
+    return f"cannot write {os.fspath(where)!r}: {reason}"
 
 
 def _flagged(message: str) -> str:
@@ -267,30 +288,69 @@ def _gallery(args: argparse.Namespace) -> int:
     out = args.out
     if os.path.exists(out) and not os.path.isdir(out):
         raise _Exit(f"--out {out!r} is not valid: expected a folder")
-    written = build_gallery(
-        out, args.manifest, jobs=args.jobs, progress=False if args.quiet else None
-    )
+    parent = os.path.dirname(os.path.abspath(out))
+    if not os.path.isdir(parent):
+        raise _Exit(f"--out {out!r} is not valid: expected a folder whose parent exists")
+    try:
+        written = build_gallery(
+            out, args.manifest, jobs=args.jobs, progress=False if args.quiet else None
+        )
+    except SpecError as error:
+        raise _Exit(str(error)) from None
+    except OSError as error:
+        raise _Exit(_os_message(error, out)) from None
+    except KeyboardInterrupt:
+        raise _Interrupted(
+            f"interrupted; animations finished before it are in {out!r}, no partial file"
+        ) from None
     if not args.quiet:
         print(f"wrote {len(written)} files to {out}", file=sys.stderr)
     return 0
+
+
+class _Interrupted(Exception):
+    """Ctrl-C, with what it leaves behind said in one line."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    # SIGTERM (kill, a CI timeout) unwinds like Ctrl-C, so temporary files are removed.
+    raise KeyboardInterrupt
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (2 for a user error)."""
     parser = _build_parser()
     try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread (main() called from a thread): leave it be
+        previous = None
+    try:
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help()
             return 2
         handler = {"render": _render, "info": _info, "gallery": _gallery}[args.command]
-        return handler(args)
+        status = handler(args)
+        sys.stdout.flush()
+        return status
     except _Exit as error:
         print(f"convanim: error: {error}", file=sys.stderr)
         return 2
+    except _Interrupted as error:
+        print(f"convanim: {error}", file=sys.stderr)
+        return 130
     except KeyboardInterrupt:
         print("convanim: interrupted; no file was written", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # Output piped into a program that stopped reading (`| head`): not an error of
+        # ours. Point stdout at devnull so that the interpreter's final flush is quiet.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -117,7 +117,11 @@ def default_manifest_text() -> str:
     return resources.files("convanim").joinpath("gallery.toml").read_text(encoding="utf-8")
 
 
-def _entry(index: int, table: Mapping[str, object]) -> GalleryEntry:
+def _entry(index: int, table: object) -> GalleryEntry:
+    if not isinstance(table, Mapping):
+        raise ManifestError(
+            f"gallery entry #{index + 1} = {table!r} is not valid: expected a table of fields"
+        )
     raw_name = table.get("name")
     label = (
         f"gallery entry {raw_name!r}"
@@ -186,6 +190,15 @@ def _entry(index: int, table: Mapping[str, object]) -> GalleryEntry:
                     f"{key} is not valid: expected a nested list of numbers of shape {shape}"
                 )
             options[key] = _freeze(array.tolist())
+    if options.get("style") == "matrix":
+        if spec.op == "max_pool":
+            raise fail(
+                "style = 'matrix' is not valid for max_pool: expected a linear op "
+                "(conv, conv_transpose or avg_pool)"
+            )
+        for flag in ("labels", "caption", "values"):
+            if options.get(flag):
+                raise fail(f"{flag} = true is not valid with style = 'matrix': expected false")
     if "weight" in options and spec.is_pool:
         raise fail(f"weight is not valid for {spec.op}: expected no weight (pooling has none)")
     if "seed" in options and not 0 <= options["seed"] < 2**32:
@@ -236,6 +249,10 @@ def load_manifest(path: str | os.PathLike[str] | None = None) -> tuple[list[Gall
     except OSError as error:
         raise ManifestError(
             f"manifest {os.fspath(path)!r} is not valid: {error.strerror}"
+        ) from None
+    except UnicodeDecodeError:
+        raise ManifestError(
+            f"manifest {os.fspath(path)!r} is not valid: expected UTF-8 text (TOML)"
         ) from None
     return parse_manifest(text, origin=os.fspath(path)), text
 

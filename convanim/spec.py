@@ -290,10 +290,13 @@ class Spec:
         lines = []
         for axis in self.axes:
             i, k, s, p, d = axis.input, axis.kernel, axis.stride, axis.padding, axis.dilation
-            keff = f"{d}*({k} - 1) + 1" if d != 1 else f"{k}"
+            # The dilated extent is parenthesised where a minus sign precedes it, so
+            # that the text is a Python expression equal to the size (tests eval it).
             if self.transposed:
+                keff = f"{d}*({k} - 1) + 1" if d != 1 else f"{k}"
                 text = f"({i} - 1)*{s} - 2*{p} + {keff} + {axis.output_padding}"
             else:
+                keff = f"({d}*({k} - 1) + 1)" if d != 1 else f"{k}"
                 text = f"({i} + 2*{p} - {keff}) // {s} + 1"
             lines.append(f"{text} = {axis.output}")
         return lines

@@ -200,6 +200,20 @@ BAD = [
     (["gallery", "--out", "g", "--manifest", "nope.toml"], ["manifest 'nope.toml' is not valid"]),
     (["gallery", "--out", "g", "--jobs", "0"], ["jobs = 0 is not valid"]),
     (["bogus"], ["invalid choice"]),
+    (
+        ["render", "-i", "5", "-k", "3", "--fps", "0.0001", "-o", "x.gif"],
+        ["--fps: fps = 0.0001 is not valid: expected a number between 0.0015 and 1000"],
+    ),
+    (
+        ["render", "-i", "5", "-k", "3", "--matrix", "--style", "flat", "-o", "x.gif"],
+        ["--matrix is not valid with --style flat"],
+    ),
+    (
+        ["render", "-i", "5", "-k", "3", "--matrix", "--values", "-o", "x.gif"],
+        ["--values is not valid with the matrix view"],
+    ),
+    (["render", "-i", "5", "-k", "3", "--frames-dir", ""], ["output path '' is not valid"]),
+    (["gallery", "--out", "missing/sub"], ["expected a folder whose parent exists"]),
 ]
 
 
@@ -263,7 +277,7 @@ def test_ctrl_c_leaves_no_partial_file_and_the_old_one_intact(tmp_path, extensio
         text=True,
     )
     deadline = time.monotonic() + 60
-    while not any(p.name.startswith(".keep.") for p in tmp_path.iterdir()):
+    while not any(p.name.startswith(".convanim-") for p in tmp_path.iterdir()):
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline
         time.sleep(0.02)
@@ -305,3 +319,73 @@ def test_progress_bar_on_a_terminal_and_quiet_silences_it(tmp_path):
     assert "/16" in shown and "frame" in shown
     quiet = _stderr_on_a_terminal(["render", "-i", "6", "-k", "3", "-q", "-o", "b.gif"], tmp_path)
     assert quiet.strip() == ""
+
+
+def test_file_system_refusals_are_one_line(tmp_path):
+    (tmp_path / "folder.gif").mkdir()
+    assert_user_error(
+        run("render", "-i", "4", "-k", "3", "-o", "folder.gif", cwd=tmp_path),
+        "expected a file name",
+    )
+    (tmp_path / "a_file").write_text("x")
+    assert_user_error(
+        run("render", "-i", "4", "-k", "3", "--frames-dir", "a_file", cwd=tmp_path),
+        "expected a folder",
+    )
+    assert (tmp_path / "a_file").read_text() == "x"
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        if os.access(locked, os.W_OK):  # root ignores permissions: nothing to test
+            return
+        assert_user_error(
+            run("render", "-i", "4", "-k", "3", "-o", "locked/x.gif", cwd=tmp_path), "cannot write"
+        )
+    finally:
+        locked.chmod(0o700)
+
+
+def test_a_long_file_name_that_fits_is_written(tmp_path):
+    name = "n" * 240 + ".gif"  # within the 255-byte limit; the temporary name must fit too
+    result = run("render", "-i", "4", "-k", "3", "-o", name, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_sigterm_leaves_no_partial_file(tmp_path):
+    process = subprocess.Popen(
+        [EXE, "render", "-i", "60", "-k", "3", "--dpi", "20", "-q", "-o", "term.gif"],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(".convanim-") for p in tmp_path.iterdir()):
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    time.sleep(0.3)
+    process.terminate()
+    _, stderr = process.communicate(timeout=60)
+    assert "Traceback" not in stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_closed_stdout_is_not_a_traceback():
+    process = subprocess.run(
+        f"{EXE} info -i 5 -k 3 | head -c 0", shell=True, capture_output=True, text=True, timeout=60
+    )
+    assert "Traceback" not in process.stderr
+
+
+def test_gallery_refuses_a_matrix_max_pool_entry_before_writing(tmp_path):
+    manifest = tmp_path / "m.toml"
+    manifest.write_text(
+        '[[animation]]\nname = "good"\nop = "conv"\ninput_size = 4\nkernel_size = 3\n'
+        '[[animation]]\nname = "bad"\nop = "max_pool"\ninput_size = 4\nkernel_size = 2\nstyle = "matrix"\n'
+    )
+    result = run("gallery", "--manifest", str(manifest), "--out", str(tmp_path / "out"))
+    assert_user_error(result, "gallery entry 'bad': style = 'matrix' is not valid for max_pool")
+    assert not (tmp_path / "out").exists()

@@ -133,6 +133,10 @@ BAD_ENTRIES = [
         'name = "x"\nop = "conv"\ninput_size = 5\nkernel_size = 3\ntranspose = "yes"',
         "gallery entry 'x': transpose = 'yes' is not valid: expected bool",
     ),
+    (
+        'name = "x"\nop = "conv"\ninput_size = 5\nkernel_size = 3\nstyle = "matrix"\nlabels = true',
+        "gallery entry 'x': labels = true is not valid with style = 'matrix'",
+    ),
 ]
 
 
@@ -155,6 +159,10 @@ def test_duplicate_names_and_empty_manifests():
         parse_manifest("")
     with pytest.raises(ManifestError, match="is not valid TOML"):
         parse_manifest("[[animation]\n")
+    with pytest.raises(
+        ManifestError, match=r"^gallery entry #1 = 1 is not valid: expected a table"
+    ):
+        parse_manifest("animation = [1, 2]")
 
 
 def test_cli_refuses_a_bad_manifest_before_writing_anything(tmp_path):

@@ -88,6 +88,10 @@ def test_spec_accepts_exactly_what_torch_accepts_and_agrees_on_values(case, seed
     event(f"accepted by both: {op} {ndim}-D")
     assert spec.ndim == ndim
     assert spec.output_size == expected.shape
+    # the arithmetic the pictures and the CLI print is a true statement
+    for line, size in zip(spec.output_arithmetic(), expected.shape, strict=True):
+        expression, _, stated = line.rpartition(" = ")
+        assert eval(expression) == int(stated) == size, line
     the_plan = plan(spec)
     assert len(the_plan) == expected.size == spec.num_frames
     np.testing.assert_array_equal(evaluate(the_plan, x, weight), expected)

@@ -99,7 +99,7 @@ def test_labels_and_caption_grow_the_picture_and_say_the_arithmetic():
         ({"dpi": 5}, "dpi = 5 is not valid: expected a number between 10 and 1200"),
         (
             {"style": "matrix", "labels": True},
-            "style = 'matrix' is not valid with labels or caption",
+            "labels = True is not valid with style = 'matrix': expected False",
         ),
     ],
 )

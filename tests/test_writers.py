@@ -298,14 +298,32 @@ def test_frames_folder(tmp_path: Path, reference: list[np.ndarray]) -> None:
         np.testing.assert_array_equal(png_pixels(folder / name)[0], expected)
 
 
-def test_frames_folder_replaces_an_existing_folder(tmp_path: Path) -> None:
+def test_frames_folder_adds_to_an_existing_folder_and_keeps_the_users_files(tmp_path: Path) -> None:
     folder = tmp_path / "out"
-    folder.mkdir()
-    (folder / "stale.txt").write_text("old")
+    (folder / "sub").mkdir(parents=True)
+    (folder / "notes.txt").write_text("mine")
+    (folder / "frame_0000.png").write_text("an older render")
     write(tmp_path, "frames")
-    assert sorted(path.name for path in folder.iterdir())[0] == "frame_0000.png"
-    assert not (folder / "stale.txt").exists()
+    names = sorted(path.name for path in folder.iterdir())
+    assert names[: len(names) - 2] == [f"frame_{i:04d}.png" for i in range(len(names) - 2)]
+    assert (folder / "notes.txt").read_text() == "mine" and (folder / "sub").is_dir()
+    assert png_pixels(folder / "frame_0000.png")[0].ndim == 3  # ours replaced the old one
     assert [path.name for path in tmp_path.iterdir()] == ["out"]
+
+
+def test_frames_folder_never_replaces_a_file(tmp_path: Path) -> None:
+    (tmp_path / "out").write_text("a file")
+    with pytest.raises(ValueError, match=r"^frames folder .* is not valid: expected a folder"):
+        write(tmp_path, "frames")
+    assert (tmp_path / "out").read_text() == "a file"
+    assert [path.name for path in tmp_path.iterdir()] == ["out"]
+
+
+def test_a_file_output_never_replaces_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "out.gif").mkdir()
+    with pytest.raises(ValueError, match=r"^output file .* is not valid: expected a file name"):
+        save(Spec("conv", 4, 3), tmp_path / "out.gif")
+    assert (tmp_path / "out.gif").is_dir()
 
 
 def test_frame_names_widen_past_four_digits() -> None:

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import numpy as np
 
 from ..plan import Plan
-from ..spec import Spec, SpecError
+from ..spec import Spec
 from ..values import TUTORIAL_SEED, numbers
-from ._checks import STYLES, check_drawable, check_style
+from ._checks import STYLES, check_drawable, check_matrix, check_style
 from .matrix import MatrixScene, matrix_figure
 from .scene import Scene
 
@@ -18,6 +18,7 @@ __all__ = [
     "MatrixScene",
     "Scene",
     "check_drawable",
+    "check_matrix",
     "check_style",
     "matrix_figure",
     "render",
@@ -44,10 +45,7 @@ def scene(
     check_style(style, dpi)
     check_drawable(spec)
     if style == "matrix":
-        if labels or caption:
-            raise SpecError(
-                "style = 'matrix' is not valid with labels or caption: expected neither"
-            )
+        check_matrix(spec, labels=labels, caption=caption, values=values)
         return MatrixScene(spec, weight, dpi=dpi)
     cell_values = None
     if values or x is not None or weight is not None:

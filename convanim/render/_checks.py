@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numbers
+
 from ..plan import Plan
 from ..spec import Spec, SpecError
 from ._look import FLAT, TUTORIAL, Look
 
-__all__ = ["STYLES", "check_drawable", "check_style"]
+__all__ = ["STYLES", "check_drawable", "check_matrix", "check_style"]
 
 STYLES: dict[str, Look | None] = {"tutorial": TUTORIAL, "flat": FLAT, "matrix": None}
 """Style names: the two looks of :class:`~convanim.render.Scene`, and the matrix view."""
@@ -14,12 +16,12 @@ STYLES: dict[str, Look | None] = {"tutorial": TUTORIAL, "flat": FLAT, "matrix": 
 
 def check_style(style: object, dpi: object = None) -> None:
     """Raise :class:`~convanim.SpecError` unless ``style`` and ``dpi`` can be drawn."""
-    if style not in STYLES:
+    if not isinstance(style, str) or style not in STYLES:
         raise SpecError(
             f"style = {style!r} is not valid: expected one of " + ", ".join(map(repr, STYLES))
         )
     if dpi is not None and (
-        isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not 10 <= dpi <= 1200
+        isinstance(dpi, bool) or not isinstance(dpi, numbers.Real) or not 10 <= dpi <= 1200
     ):
         raise SpecError(f"dpi = {dpi!r} is not valid: expected a number between 10 and 1200")
 
@@ -32,3 +34,19 @@ def check_drawable(spec: Spec | Plan) -> None:
             f"input_size = {spec.input_size} is not valid for drawing: expected 1 or 2 axes "
             "(3-D specs can be planned and evaluated, not drawn)"
         )
+
+
+def check_matrix(spec: Spec | Plan, *, labels: bool, caption: bool, values: bool) -> None:
+    """Raise :class:`~convanim.SpecError` unless the matrix view can draw ``spec`` so."""
+    spec = spec.spec if isinstance(spec, Plan) else spec
+    if spec.op == "max_pool":
+        raise SpecError(
+            "op = 'max_pool' is not valid for the matrix view: expected a linear op "
+            "(conv, conv_transpose or avg_pool)"
+        )
+    for name, given in (("labels", labels), ("caption", caption), ("values", values)):
+        if given:
+            raise SpecError(
+                f"{name} = True is not valid with style = 'matrix': expected False "
+                "(the matrix view prints C's weights itself)"
+            )

@@ -150,34 +150,65 @@ def writer_for(path: str | os.PathLike[str], name: str | None = None) -> Writer:
     )
 
 
+def _read_umask() -> int:
+    # os.umask can only be read by setting it; done once, at import, before any thread
+    # of ours could create a file in the moment it is 0.
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | os.PathLike[str], *, directory: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; move it onto ``path`` only on success.
 
     On any exception, KeyboardInterrupt included, the temporary file (or folder) is
-    removed and whatever was at ``path`` is left as it was.
+    removed and whatever was at ``path`` is left as it was. With ``directory=True`` the
+    files written into the temporary folder are moved into the folder ``path`` (created
+    if needed); files already there that the writer did not write are kept.
+
+    Raises
+    ------
+    ValueError
+        One line, before anything is written, when ``path`` cannot be written: its
+        folder is missing, or it is a folder where a file is expected (or the reverse).
     """
     target = Path(path)
+    if not os.fspath(path):
+        raise ValueError("output path '' is not valid: expected a file or folder name")
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise ValueError(
             f"output folder {os.fspath(parent)!r} is not valid: expected an existing folder"
         )
+    if directory and target.exists() and not target.is_dir():
+        raise ValueError(
+            f"frames folder {os.fspath(path)!r} is not valid: expected a folder "
+            "(a file of that name exists)"
+        )
+    if not directory and target.is_dir():
+        raise ValueError(
+            f"output file {os.fspath(path)!r} is not valid: expected a file name "
+            "(a folder of that name exists)"
+        )
+    # Short, fixed-length temporary names: a long target name must not overflow the
+    # file system's limit once a random part is added.
     if directory:
-        temporary = Path(tempfile.mkdtemp(dir=parent, prefix=f".{target.name}.", suffix=".tmp"))
+        temporary = Path(tempfile.mkdtemp(dir=parent, prefix=".convanim-", suffix=".tmp"))
     else:
-        handle, name = tempfile.mkstemp(dir=parent, prefix=f".{target.stem}.", suffix=target.suffix)
+        handle, name = tempfile.mkstemp(dir=parent, prefix=".convanim-", suffix=target.suffix)
         os.close(handle)
         temporary = Path(name)
     try:
         yield temporary
         if directory:
-            _replace_directory(temporary, target)
+            _move_into(temporary, target)
         else:
             # mkstemp makes 0600 files; give the result the usual permissions.
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temporary, 0o666 & ~umask)
+            os.chmod(temporary, 0o666 & ~_UMASK)
             os.replace(temporary, target)
     except BaseException:
         if temporary.is_dir():
@@ -187,24 +218,18 @@ def atomic_output(path: str | os.PathLike[str], *, directory: bool = False) -> I
         raise
 
 
-def _replace_directory(temporary: Path, target: Path) -> None:
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(temporary, 0o777 & ~umask)
-    if target.exists():
-        # A folder cannot be os.replace'd over a non-empty one: swap via a side name,
-        # so the old folder exists until the new one is in place.
-        aside = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old."))
-        aside.rmdir()
-        os.replace(target, aside)
-        try:
-            os.replace(temporary, target)
-        except BaseException:
-            os.replace(aside, target)
-            raise
-        shutil.rmtree(aside, ignore_errors=True)
-    else:
+def _move_into(temporary: Path, target: Path) -> None:
+    """Move every file of ``temporary`` into the folder ``target``, then remove it."""
+    if not target.exists():
+        os.chmod(temporary, 0o777 & ~_UMASK)
         os.replace(temporary, target)
+        return
+    # The folder is the user's: add (or update) our files one by one, each move atomic,
+    # and leave everything else in it alone.
+    for item in sorted(temporary.iterdir()):
+        os.chmod(item, 0o666 & ~_UMASK)
+        os.replace(item, target / item.name)
+    temporary.rmdir()
 
 
 _LOADED = False
