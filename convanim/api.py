@@ -138,7 +138,8 @@ def save(
         labels=labels,
         caption=caption,
     )
-    frame = _check_int("frame", frame, 0, len(scene) - 1)
+    if not writer.animated:  # only a still shows one frame; animations ignore `frame`
+        frame = _check_int("frame", frame, 0, len(scene) - 1)
     if progress is None:
         progress = writer.animated and sys.stderr.isatty()
     bar = None

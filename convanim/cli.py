@@ -264,10 +264,15 @@ def _info(args: argparse.Namespace) -> int:
     lines.append(f"frames: {spec.num_frames} (one per output cell)")
     if spec.transposed:
         grid = "x".join(map(str, spec.grid_size))
+        around = [geometry.input_offset for geometry in spec.axes]
+        if min(around) >= 0:
+            border = f"k_eff-1-p = {'x'.join(map(str, around))} zeros around"
+        else:
+            # padding > k_eff - 1: the stretched input loses cells instead of gaining them
+            border = f"k_eff-1-p = {'x'.join(map(str, around))}: cropped by {-min(around)} per side"
         lines.append(
             f"drawn as: a stride-1 convolution over the {grid} stretched input "
-            f"(s-1 zeros between cells, k_eff-1-p = "
-            f"{'x'.join(str(g.input_offset) for g in spec.axes)} zeros around, "
+            f"(s-1 zeros between cells, {border}, "
             f"{'x'.join(map(str, spec.extra))} extra at the bottom/right)"
         )
     lines.append(f"pytorch: {spec.torch_call()}")

@@ -20,7 +20,12 @@ def _as_plan(spec: Spec | Plan) -> Plan:
 
 
 def _check_array(name: str, array: object, shape: tuple[int, ...]) -> np.ndarray:
-    array = np.asarray(array, dtype=np.float64)
+    try:
+        array = np.asarray(array, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise SpecError(
+            f"{name} is not valid: expected an array of numbers of shape {tuple(shape)}"
+        ) from None
     if array.shape != tuple(shape):
         raise SpecError(f"{name}.shape = {array.shape} is not valid: expected {tuple(shape)}")
     return array

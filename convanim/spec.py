@@ -88,9 +88,14 @@ class AxisGeometry:
     unreached: int
 
 
+_INT64_MAX = 2**63 - 1  # PyTorch holds sizes in int64 and refuses anything larger
+
+
 def _normalise(name: str, value: object, ndim: int | None) -> tuple[int, ...] | int:
     """Return an int (to broadcast later) or a tuple of ints; raise SpecError otherwise."""
     if _is_int(value):
+        if abs(int(value)) > _INT64_MAX:
+            raise _invalid(name, None, value, f"an integer of at most {_INT64_MAX}")
         return int(value)
     if isinstance(value, (tuple, list)):
         if not 1 <= len(value) <= MAX_AXES or (ndim is not None and len(value) != ndim):
@@ -104,6 +109,8 @@ def _normalise(name: str, value: object, ndim: int | None) -> tuple[int, ...] | 
         for axis, item in enumerate(value):
             if not _is_int(item):
                 raise _invalid(name, axis, item, "an integer")
+            if abs(int(item)) > _INT64_MAX:
+                raise _invalid(name, axis, item, f"an integer of at most {_INT64_MAX}")
         return tuple(int(item) for item in value)
     raise _invalid(name, None, value, "an integer or a tuple of integers (one per axis)")
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .compute import evaluate
+from .compute import _check_array, evaluate
 from .plan import CellKind, Plan, plan
 from .spec import Spec, SpecError
 
@@ -79,7 +79,6 @@ def numbers(
         )
     generator = np.random.RandomState(seed)
     drawn_x = generator.randint(0, 4, size=spec.input_size)
-    x = drawn_x if x is None else np.asarray(x, dtype=np.float64)
     if spec.is_pool:
         if weight is not None:
             raise SpecError(
@@ -87,9 +86,9 @@ def numbers(
             )
     elif weight is None:
         weight = generator.randint(0, 3, size=spec.kernel_size)
-    x = np.asarray(x, dtype=np.float64)
-    weight = None if weight is None else np.asarray(weight, dtype=np.float64)
-    output = evaluate(the_plan, x, weight)  # also checks the shapes
+    x = _check_array("x", drawn_x if x is None else x, spec.input_size)
+    weight = None if weight is None else _check_array("weight", weight, spec.kernel_size)
+    output = evaluate(the_plan, x, weight)
 
     grid = np.zeros(spec.grid_size)
     keep, where = [], []

@@ -102,6 +102,10 @@ def test_user_arrays_and_errors():
         numbers(Spec("max_pool", 4, 2), weight=[[1, 1], [1, 1]])
     with pytest.raises(SpecError, match=r"^seed = -1 is not valid"):
         numbers(spec, seed=-1)
+    with pytest.raises(
+        SpecError, match=r"^x is not valid: expected an array of numbers of shape \(2, 3\)$"
+    ):
+        numbers(spec, x=[[1, 2, 3], [4, 5]])
 
 
 @pytest.mark.parametrize("name", NUMERICAL)

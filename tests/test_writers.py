@@ -156,12 +156,27 @@ def test_gif(tmp_path: Path, reference: list[np.ndarray]) -> None:
     assert about["size"] == scene(SPEC).size
     assert len(frames) == len(reference)
     assert durations == [250] * len(reference)
-    assert about["loop"] == 2
+    assert about["loop"] == 1  # NETSCAPE counts repeats: 2 plays = 1 repeat
     for frame, expected in zip(frames, reference, strict=True):
         difference = np.abs(frame.astype(int) - expected)
         # One 255-colour palette: anti-aliased blends may map to a near colour.
         assert difference.mean() < 1.0
         assert (difference.max(axis=2) > 0).mean() < 0.05
+
+
+def test_gif_loop_counts_plays_like_apng_and_webp(tmp_path: Path) -> None:
+    forever = pillow_frames(write(tmp_path, "gif", stem="forever", loop=0))[2]
+    once = pillow_frames(write(tmp_path, "gif", stem="once", loop=1))[2]
+    assert forever["loop"] == 0
+    assert once["loop"] is None  # no loop extension: browsers play it once
+
+
+def test_gif_refuses_frames_browsers_would_slow_down(tmp_path: Path) -> None:
+    with pytest.raises(
+        ValueError, match=r"^duration = 10 is not valid for GIF: expected at least 20 ms"
+    ):
+        write(tmp_path, "gif", duration=10)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_apng_is_exact(tmp_path: Path, reference: list[np.ndarray]) -> None:

@@ -8,7 +8,7 @@ from ..plan import Plan
 from ..spec import Spec, SpecError
 from ._look import FLAT, TUTORIAL, Look
 
-__all__ = ["STYLES", "check_drawable", "check_matrix", "check_style"]
+__all__ = ["MAX_SIDE", "STYLES", "check_drawable", "check_matrix", "check_size", "check_style"]
 
 STYLES: dict[str, Look | None] = {"tutorial": TUTORIAL, "flat": FLAT, "matrix": None}
 """Style names: the two looks of :class:`~convanim.render.Scene`, and the matrix view."""
@@ -50,3 +50,24 @@ def check_matrix(spec: Spec | Plan, *, labels: bool, caption: bool, values: bool
                 f"{name} = True is not valid with style = 'matrix': expected False "
                 "(the matrix view prints C's weights itself)"
             )
+
+
+MAX_SIDE = 16_383
+"""Largest picture side in pixels: WebP's limit, and far past any screen."""
+MAX_PIXELS = 2**26
+"""Largest picture area (64 Mpx, 256 MB per RGBA frame)."""
+
+
+def check_size(width: int, height: int, dpi: float) -> None:
+    """Raise :class:`~convanim.SpecError` unless a ``width`` x ``height`` picture is drawable.
+
+    Called before any figure or plan is allocated, so a huge spec or dpi fails at once
+    with one line instead of running out of memory.
+    """
+    if max(width, height) > MAX_SIDE or width * height > MAX_PIXELS:
+        fits = dpi * min(MAX_SIDE / max(width, height), (MAX_PIXELS / (width * height)) ** 0.5)
+        raise SpecError(
+            f"dpi = {dpi:g} is not valid for this spec: expected at most {max(int(fits), 0)} "
+            f"(the picture would be {width}x{height} px; the limit is {MAX_SIDE} px a side "
+            f"and {MAX_PIXELS // 2**20} Mpx)"
+        )

@@ -20,6 +20,7 @@ from ..plan import Plan, plan
 from ..spec import Spec, SpecError
 from ..values import format_number, numbers
 from ._blit import BlittedScene
+from ._checks import check_size
 from ._look import BASE02, BASE03, BLUE, CYAN, SHADE_ALPHA, WHITE, points_to_units
 from ._text import compound, glyphs, text_patch
 
@@ -83,6 +84,16 @@ class MatrixScene(BlittedScene):
                 f"input_size = {spec.input_size} is not valid for drawing: expected 1 or 2 axes"
             )
         self.dpi = float(dpi if dpi is not None else 150.0)
+        # C has a row per frame and a column per input cell (and the transposed view
+        # adds the convolution's C beside it): refuse a picture too big before building C.
+        unit_px = self.dpi * 0.5 / 2.54
+        inputs = int(np.prod(spec.input_size))
+        extra = spec.num_frames + 3 if spec.transposed else 0
+        check_size(
+            round((inputs + extra + 6) * unit_px),
+            round((max(spec.num_frames, inputs if spec.transposed else 0) + 4) * unit_px),
+            self.dpi,
+        )
         if weight is None and not spec.is_pool:
             weight = numbers(spec).weight
         self.weight = None if weight is None else np.asarray(weight, dtype=np.float64)
@@ -188,6 +199,7 @@ class MatrixScene(BlittedScene):
         edge = points_to_units(10.4)
         width = round((xmax - xmin + 2 * edge) * unit_px)
         height = round((ymax - ymin + 2 * edge) * unit_px)
+        check_size(width, height, self.dpi)
         self.size = (width, height)
         figure = Figure(figsize=(width / self.dpi, height / self.dpi), dpi=self.dpi)
         figure.patch.set_facecolor(WHITE)

@@ -21,7 +21,7 @@ from ..plan import CellKind, Plan, plan
 from ..spec import Spec
 from ..values import Numbers, format_number
 from ._blit import BlittedScene
-from ._checks import check_drawable
+from ._checks import check_drawable, check_size
 from ._look import (
     BASE02,
     BASE03,
@@ -34,6 +34,7 @@ from ._look import (
     Look,
     points_to_units,
 )
+from ._text import EMPTY_PATH
 from ._text import compound as _compound
 from ._text import glyphs as _glyphs
 from ._text import text_patch as _text_patch
@@ -166,22 +167,33 @@ class Scene(BlittedScene):
         labels: bool = False,
         caption: bool = False,
     ) -> None:
-        self.plan = spec if isinstance(spec, Plan) else plan(spec)
-        self.spec = self.plan.spec
+        self.spec = spec.spec if isinstance(spec, Plan) else spec
+        check_drawable(self.spec)
         self.look = look
         self.dpi = float(dpi if dpi is not None else look.dpi)
         self.numbers = numbers
         self.labels = labels
         self.caption = caption
-        self.view = _view(self.plan)
-        rows, cols = self.view.grid_kind.shape
-        out_rows, out_cols = self.view.output_size
+        if self.spec.ndim == 1:
+            (rows, cols), (out_rows, out_cols) = (
+                (1, *self.spec.grid_size),
+                (1, *self.spec.output_size),
+            )
+        else:
+            (rows, cols), (out_rows, out_cols) = self.spec.grid_size, self.spec.output_size
         self.input_plane = _Plane(rows, cols, look.slant, np.zeros(2))
         if look.output_shift == "above":
             shift = np.array([points_to_units(look.nudge), rows + 1.0])
         else:
             shift = np.array([cols + 1.0, float((rows - out_rows) // 2)])
         self.output_plane = _Plane(out_rows, out_cols, look.slant, shift)
+        # Refuse a picture too big to hold before planning it (labels and caption, added
+        # later, only widen it by a little and are checked again with the figure).
+        self._label_path = self._caption_path = EMPTY_PATH
+        xmin, xmax, ymin, ymax = self._extent()
+        check_size(self._pixels(xmax - xmin), self._pixels(ymax - ymin), self.dpi)
+        self.plan = spec if isinstance(spec, Plan) else plan(spec)
+        self.view = _view(self.plan)
         self._build_texts()
         self._prepare_motion()
         self._build_figure()
@@ -247,9 +259,15 @@ class Scene(BlittedScene):
             size = points_to_units(8)
             for plane, text in ((plane_in, "input"), (plane_out, "output")):
                 outline = plane.outline()
-                left = outline[outline[:, 0].argmin()]
-                vertices, codes = _glyphs(text, size, align="right", prose=True)
-                label_pieces.append((vertices + left - np.array([0.35, 0]), codes))
+                if self.look.output_shift == "right":
+                    # Flat planes sit one unit apart: a label goes above its plane.
+                    top = np.array([outline[:, 0].mean(), outline[:, 1].max() + 0.55])
+                    vertices, codes = _glyphs(text, size, prose=True)
+                    label_pieces.append((vertices + top, codes))
+                else:
+                    left = outline[outline[:, 0].argmin()]
+                    vertices, codes = _glyphs(text, size, align="right", prose=True)
+                    label_pieces.append((vertices + left - np.array([0.35, 0]), codes))
         self._label_path = _compound(label_pieces)
 
         caption_pieces = []
@@ -310,6 +328,7 @@ class Scene(BlittedScene):
         look = self.look
         xmin, xmax, ymin, ymax = self._extent()
         width_px, height_px = self._pixels(xmax - xmin), self._pixels(ymax - ymin)
+        check_size(width_px, height_px, self.dpi)
         self.size = (width_px, height_px)
         figure = Figure(figsize=(width_px / self.dpi, height_px / self.dpi), dpi=self.dpi)
         figure.patch.set_facecolor(WHITE)

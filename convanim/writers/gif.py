@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 from PIL import GifImagePlugin, Image
 
+from ..spec import SpecError
 from . import FrameSource, WriteOptions, Writer, register
 from ._palette import Palette, rgb_keys
 
@@ -21,20 +22,25 @@ TRANSPARENT = 255
 
 
 def _header(width: int, height: int, palette: Palette, loop: int) -> bytes:
+    """Screen descriptor, global palette and loop extension.
+
+    ``loop`` is how many times to play (0: forever), as for APNG and WebP. GIF's
+    NETSCAPE field counts *repeats* after the first play (browsers play N+1 times), so
+    it holds ``loop - 1``, and a single play leaves the extension out.
+    """
     colors = np.zeros((256, 3), dtype=np.uint8)
     colors[: len(palette)] = palette.colors
-    return b"".join(
-        [
-            b"GIF89a",
-            width.to_bytes(2, "little"),
-            height.to_bytes(2, "little"),
-            bytes([0xF7, 0, 0]),  # global table of 256 colours, 8 bits, background 0
-            colors.tobytes(),
-            b"!\xff\x0bNETSCAPE2.0\x03\x01",
-            loop.to_bytes(2, "little"),
-            b"\x00",
-        ]
-    )
+    parts = [
+        b"GIF89a",
+        width.to_bytes(2, "little"),
+        height.to_bytes(2, "little"),
+        bytes([0xF7, 0, 0]),  # global table of 256 colours, 8 bits, background 0
+        colors.tobytes(),
+    ]
+    if loop != 1:
+        repeats = 0 if loop == 0 else loop - 1
+        parts += [b"!\xff\x0bNETSCAPE2.0\x03\x01", repeats.to_bytes(2, "little"), b"\x00"]
+    return b"".join(parts)
 
 
 def _frame_bytes(
@@ -74,9 +80,16 @@ def _bounds(changed: np.ndarray) -> tuple[int, int, int, int] | None:
 
 def write_gif(source: FrameSource, path: Path, options: WriteOptions) -> None:
     """Write ``source`` as a looping GIF at ``path``."""
+    if options.duration < 20:
+        # Browsers play GIF frames shorter than 2/100 s at 1/10 s: refuse rather than
+        # write a file that plays 5 to 10 times too slowly.
+        raise SpecError(
+            f"duration = {options.duration} is not valid for GIF: expected at least 20 ms "
+            "(browsers slow shorter GIF frames to 100 ms; MP4, WebP and APNG take any)"
+        )
     palette = Palette(sample_frames(source), size=255)
     width, height = source.size
-    delay_cs = max(1, round(options.duration / 10))
+    delay_cs = round(options.duration / 10)
     with open(path, "wb") as file:
         file.write(_header(width, height, palette, options.loop))
         previous_keys = indices = None
