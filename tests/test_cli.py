@@ -264,24 +264,30 @@ def test_failed_run_keeps_an_existing_file(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["keep.gif"]
 
 
-@pytest.mark.parametrize("extension", ["gif", "mp4"])
-def test_ctrl_c_leaves_no_partial_file_and_the_old_one_intact(tmp_path, extension):
-    target = tmp_path / f"keep.{extension}"
-    target.write_bytes(b"user's file")
+def _long_render_under_way(folder: Path, output: str) -> subprocess.Popen:
+    """Start a 3,364-frame render and return once its temporary file exists."""
     process = subprocess.Popen(
-        [EXE, "render", "-i", "60", "-k", "3", "--dpi", "20", "-q", "-o", target.name],
-        cwd=tmp_path,
+        [EXE, "render", "-i", "60", "-k", "3", "--dpi", "20", "-q", "-o", output],
+        cwd=folder,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     deadline = time.monotonic() + 60
-    while not any(p.name.startswith(".convanim-") for p in tmp_path.iterdir()):
+    while not any(p.name.startswith(".convanim-") for p in folder.iterdir()):
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline
         time.sleep(0.02)
-    time.sleep(0.3)  # well inside the 3,364-frame render
+    time.sleep(0.3)  # well inside the render
+    return process
+
+
+@pytest.mark.parametrize("extension", ["gif", "mp4"])
+def test_ctrl_c_leaves_no_partial_file_and_the_old_one_intact(tmp_path, extension):
+    target = tmp_path / f"keep.{extension}"
+    target.write_bytes(b"user's file")
+    process = _long_render_under_way(tmp_path, target.name)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
@@ -354,19 +360,7 @@ def test_a_long_file_name_that_fits_is_written(tmp_path):
 
 
 def test_sigterm_leaves_no_partial_file(tmp_path):
-    process = subprocess.Popen(
-        [EXE, "render", "-i", "60", "-k", "3", "--dpi", "20", "-q", "-o", "term.gif"],
-        cwd=tmp_path,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 60
-    while not any(p.name.startswith(".convanim-") for p in tmp_path.iterdir()):
-        assert process.poll() is None and time.monotonic() < deadline
-        time.sleep(0.02)
-    time.sleep(0.3)
+    process = _long_render_under_way(tmp_path, "term.gif")
     process.terminate()
     _, stderr = process.communicate(timeout=60)
     assert "Traceback" not in stderr
