@@ -107,6 +107,13 @@ def _spec(args: argparse.Namespace) -> Spec:
         "output_padding": args.output_padding,
     }
     if args.axes is not None:
+        for name, value in values.items():
+            if isinstance(value, tuple) and len(value) != args.axes:
+                written = "x".join(map(str, value))
+                raise _Exit(
+                    f"--axes {args.axes} is not valid with {_FLAG[name]} {written}: expected "
+                    f"{args.axes} value{'s' if args.axes > 1 else ''} per parameter"
+                )
         # Plain integers repeat on every axis; written-out values must already agree.
         values = {
             name: (value,) * args.axes if isinstance(value, int) else value

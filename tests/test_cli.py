@@ -84,7 +84,8 @@ def test_axes_makes_plain_integers_1d():
     assert result.stdout.splitlines()[0] == "conv 8, k 3, s 2, p 1 -> 4"
     assert "torch.nn.functional.conv1d" in result.stdout
     assert_user_error(
-        run("info", "-i", "8x8", "-k", "3", "--axes", "1"), "kernel_size = (3,) is not valid"
+        run("info", "-i", "8x8", "-k", "3", "--axes", "1"),
+        "--axes 1 is not valid with --input 8x8: expected 1 value per parameter",
     )
 
 
