@@ -91,7 +91,14 @@ _FLAG = {
     "dilation": "--dilation",
     "output_padding": "--output-padding",
     "op": "--op",
+    "duration": "--duration",
+    "loop": "--loop",
+    "frame": "--frame",
+    "dpi": "--dpi",
+    "style": "--style",
+    "seed": "--seed",
 }
+"""The flag behind each parameter a one-line error can name."""
 
 
 def _spec(args: argparse.Namespace) -> Spec:
@@ -122,10 +129,7 @@ def _spec(args: argparse.Namespace) -> Spec:
     try:
         return Spec(op, **values)
     except SpecError as error:
-        message = str(error)
-        name = re.split(r"[\[ ]", message, maxsplit=1)[0]
-        flag = _FLAG.get(name)
-        raise _Exit(f"{flag}: {message}" if flag else message) from None
+        raise _Exit(_flagged(str(error))) from None
 
 
 def _build_parser() -> _Parser:
@@ -249,15 +253,9 @@ def _os_message(error: OSError, path: str) -> str:
 
 
 def _flagged(message: str) -> str:
+    """Prefix an error with the flag of the parameter it names, as users typed it."""
     name = re.split(r"[\[ .]", message, maxsplit=1)[0]
-    flag = {
-        "duration": "--duration",
-        "loop": "--loop",
-        "frame": "--frame",
-        "dpi": "--dpi",
-        "style": "--style",
-        "seed": "--seed",
-    }.get(name)
+    flag = _FLAG.get(name)
     return f"{flag}: {message}" if flag else message
 
 
@@ -288,15 +286,10 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _gallery(args: argparse.Namespace) -> int:
-    from .gallery import build_gallery, load_manifest
+    from .gallery import build_gallery
 
     if args.jobs is not None and args.jobs < 1:
         raise _Exit(f"--jobs: jobs = {args.jobs} is not valid: expected an integer >= 1")
-    # Check the whole manifest before anything is written.
-    try:
-        load_manifest(args.manifest)
-    except SpecError as error:
-        raise _Exit(str(error)) from None
     out = args.out
     if os.path.exists(out) and not os.path.isdir(out):
         raise _Exit(f"--out {out!r} is not valid: expected a folder")
@@ -304,6 +297,7 @@ def _gallery(args: argparse.Namespace) -> int:
     if not os.path.isdir(parent):
         raise _Exit(f"--out {out!r} is not valid: expected a folder whose parent exists")
     try:
+        # build_gallery checks the whole manifest before it writes anything.
         written = build_gallery(
             out, args.manifest, jobs=args.jobs, progress=False if args.quiet else None
         )

@@ -135,7 +135,7 @@ class Plan:
         return np.where(real, flat, -1)
 
 
-def _axis_cells(spec: Spec, axis: int) -> tuple[np.ndarray, np.ndarray]:
+def axis_cells(spec: Spec, axis: int) -> tuple[np.ndarray, np.ndarray]:
     """Per grid position along one axis: its CellKind and its input index (-1 if none)."""
     geometry = spec.axes[axis]
     position = np.arange(geometry.grid)
@@ -180,7 +180,7 @@ def plan(spec: Spec) -> Plan:
     # Kinds factor per axis; the N-D kind is the "strongest" of the axes' kinds:
     # outside the stretched input on any axis is padding, else between inputs on any
     # axis is an inserted zero, else a real cell.
-    per_axis = [_axis_cells(spec, axis) for axis in range(ndim)]
+    per_axis = [axis_cells(spec, axis) for axis in range(ndim)]
     axis_rank = np.array([0, 2, 1], dtype=np.uint8)  # CellKind -> strength
     rank_kind = np.array([CellKind.INPUT, CellKind.INSERTED, CellKind.PADDING], dtype=np.uint8)
     tap_rank = np.zeros(tap_position.shape[:2], dtype=np.uint8)

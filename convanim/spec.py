@@ -265,10 +265,8 @@ class Spec:
             stride=self.stride,
             padding=self.padding,
             dilation=self.dilation,
-            output_padding=tuple(
-                (axis.input + 2 * axis.padding - axis.kernel_extent) % axis.stride
-                for axis in self.axes
-            ),
+            # the rows/columns no window reaches, (i + 2p - k_eff) mod s, come back as `a`
+            output_padding=tuple(axis.unreached for axis in self.axes),
         )
 
     # -- words ------------------------------------------------------------------------

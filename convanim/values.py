@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .compute import _check_array, evaluate
-from .plan import CellKind, Plan, plan
+from .plan import Plan, axis_cells, plan
 from .spec import Spec, SpecError
 
 __all__ = ["TUTORIAL_SEED", "Numbers", "format_number", "numbers"]
@@ -90,15 +90,15 @@ def numbers(
     weight = None if weight is None else _check_array("weight", weight, spec.kernel_size)
     output = evaluate(the_plan, x, weight)
 
+    # The input lands on the grid where the planner put it: its per-axis cell map.
     grid = np.zeros(spec.grid_size)
-    keep, where = [], []
-    for geometry in spec.axes:
-        position = geometry.input_offset + geometry.input_step * np.arange(geometry.input)
-        inside = (position >= 0) & (position < geometry.grid)
-        keep.append(np.flatnonzero(inside))
-        where.append(position[inside])
+    where, keep = [], []
+    for axis in range(spec.ndim):
+        index = axis_cells(spec, axis)[1]
+        real = np.flatnonzero(index >= 0)
+        where.append(real)
+        keep.append(index[real])
     grid[np.ix_(*where)] = x[np.ix_(*keep)]
-    assert not grid[the_plan.grid_kind != CellKind.INPUT].any()
     tap_weight = None if weight is None else weight[tuple(the_plan.tap_weight_index.T)]
     for array in (x, output, grid, tap_weight, weight):
         if array is not None:

@@ -43,7 +43,6 @@ def scene(
     Parameters are those of :func:`render`.
     """
     check_style(style, dpi)
-    check_drawable(spec)
     if style == "matrix":
         check_matrix(spec, labels=labels, caption=caption, values=values)
         return MatrixScene(spec, weight, dpi=dpi)

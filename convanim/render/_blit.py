@@ -52,10 +52,19 @@ class BlittedScene:
             )
         return index % len(self)
 
+    _posed = False
+
+    @property
+    def unit_px(self) -> float:
+        """Pixels per plane unit (0.5 cm)."""
+        return self.dpi * 0.5 / 2.54
+
     def _draw(self, index: int) -> np.ndarray:
         self._update(self._checked(index))
-        for artist in self._moving:
-            artist.set_animated(True)  # back from pose(), if it was called
+        if self._posed:  # back from pose() to blitting
+            for artist in self._moving:
+                artist.set_animated(True)
+            self._posed = False
         self.canvas.restore_region(self._background)
         for artist in self._moving:
             self.axes.draw_artist(artist)
@@ -93,6 +102,7 @@ class BlittedScene:
         self._update(self._checked(index))
         for artist in self._moving:
             artist.set_animated(False)
+        self._posed = True
         return self.figure
 
     def save_figure(self, file: Path | io.IOBase, index: int, format: str) -> None:
@@ -110,3 +120,4 @@ class BlittedScene:
         finally:
             for artist in self._moving:
                 artist.set_animated(True)
+            self._posed = False

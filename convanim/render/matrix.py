@@ -20,7 +20,7 @@ from ..plan import Plan, plan
 from ..spec import Spec, SpecError
 from ..values import format_number, numbers
 from ._blit import BlittedScene
-from ._checks import check_size
+from ._checks import check_drawable, check_matrix, check_size
 from ._look import BASE02, BASE03, BLUE, CYAN, SHADE_ALPHA, WHITE, points_to_units
 from ._text import compound, glyphs, text_patch
 
@@ -72,30 +72,23 @@ class MatrixScene(BlittedScene):
     def __init__(
         self, spec: Spec | Plan, weight: object = None, *, dpi: float | None = None
     ) -> None:
-        self.plan = spec if isinstance(spec, Plan) else plan(spec)
-        self.spec = spec = self.plan.spec
-        if spec.op == "max_pool":
-            raise SpecError(
-                "op = 'max_pool' is not valid for the matrix view: expected a linear op "
-                "(conv, conv_transpose or avg_pool)"
-            )
-        if spec.ndim == 3:
-            raise SpecError(
-                f"input_size = {spec.input_size} is not valid for drawing: expected 1 or 2 axes"
-            )
+        given = spec
+        self.spec = spec = spec.spec if isinstance(spec, Plan) else spec
+        check_drawable(spec)
+        check_matrix(spec, labels=False, caption=False, values=False)
         self.dpi = float(dpi if dpi is not None else 150.0)
         # C has a row per frame and a column per input cell (and the transposed view
         # adds the convolution's C beside it): refuse a picture too big before building C.
-        unit_px = self.dpi * 0.5 / 2.54
         inputs = int(np.prod(spec.input_size))
         extra = spec.num_frames + 3 if spec.transposed else 0
         check_size(
-            round((inputs + extra + 6) * unit_px),
-            round((max(spec.num_frames, inputs if spec.transposed else 0) + 4) * unit_px),
+            round((inputs + extra + 6) * self.unit_px),
+            round((max(spec.num_frames, inputs if spec.transposed else 0) + 4) * self.unit_px),
             self.dpi,
         )
+        self.plan = given if isinstance(given, Plan) else plan(spec)
         if weight is None and not spec.is_pool:
-            weight = numbers(spec).weight
+            weight = numbers(self.plan).weight
         self.weight = None if weight is None else np.asarray(weight, dtype=np.float64)
         self.matrix = conv_matrix(self.plan, self.weight)
         self.forward = self._forward()
@@ -195,7 +188,7 @@ class MatrixScene(BlittedScene):
             ]
         points = np.concatenate([np.array(everything), *[v for v, _ in black]])
         (xmin, ymin), (xmax, ymax) = points.min(axis=0), points.max(axis=0)
-        unit_px = self.dpi * 0.5 / 2.54
+        unit_px = self.unit_px
         edge = points_to_units(10.4)
         width = round((xmax - xmin + 2 * edge) * unit_px)
         height = round((ymax - ymin + 2 * edge) * unit_px)

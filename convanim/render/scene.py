@@ -199,11 +199,6 @@ class Scene(BlittedScene):
         self._build_figure()
 
     # -- geometry ------------------------------------------------------------------
-    @property
-    def unit_px(self) -> float:
-        """Pixels per plane unit."""
-        return self.dpi * 0.5 / 2.54
-
     def _extent(self) -> tuple[float, float, float, float]:
         corners = np.concatenate([self.input_plane.outline(), self.output_plane.outline()])
         (xmin, ymin), (xmax, ymax) = corners.min(axis=0), corners.max(axis=0)
@@ -471,6 +466,11 @@ class Scene(BlittedScene):
         # enters the output plane therefore gives the same picture with the plane drawn
         # once, into the cached background. (Tests compare with the literal order.)
         self._lines_clipped = self.look.connect
+        # Where every frame's four lines enter the output plane, for all frames at once.
+        starts = self._window_outline[None] + self._window_shift[:, None]
+        self._line_ends = self._entry_points(
+            starts.reshape(-1, 2), self._output_quads.reshape(-1, 2)
+        ).reshape(starts.shape)
         self._weight_path = None
         if self._weight_glyphs:
             rows = plane_in.rows
@@ -505,7 +505,7 @@ class Scene(BlittedScene):
         self.window_grid.set_segments(self._window_grid + shift)
         cell = self._output_quads[index]
         start = self._window_outline + shift
-        end = self._entry_points(start, cell) if self._lines_clipped else cell
+        end = self._line_ends[index] if self._lines_clipped else cell
         self.lines.set_segments(np.stack([start, end], axis=1))
         self.output_shade.set_xy(cell)
         self.output_cell.set_xy(cell)
