@@ -13,6 +13,8 @@ import numbers
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .errors import SpecError, invalid
+
 __all__ = ["OPS", "AxisGeometry", "Spec", "SpecError"]
 
 Op = Literal["conv", "conv_transpose", "max_pool", "avg_pool"]
@@ -22,17 +24,8 @@ MAX_AXES = 3
 _PARAMETERS = ("input_size", "kernel_size", "stride", "padding", "dilation", "output_padding")
 
 
-class SpecError(ValueError):
-    """A one-line complaint about one parameter of a :class:`Spec`.
-
-    The message always reads ``"<parameter>[<axis>] = <value> is not valid: expected ..."``
-    so a command line or a documentation build can show it as it is.
-    """
-
-
 def _invalid(name: str, axis: int | None, value: object, expected: str) -> SpecError:
-    where = name if axis is None else f"{name}[{axis}]"
-    return SpecError(f"{where} = {value!r} is not valid: expected {expected}")
+    return invalid(name, value, expected, axis=axis)
 
 
 def _is_int(value: object) -> bool:
