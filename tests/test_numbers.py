@@ -51,7 +51,8 @@ def test_printed_numbers_are_the_plans_and_evaluates(spec, style, seed):
     the_plan = plan(spec)
     cells = numbers(spec, seed=seed)
     expected_output = evaluate(spec, cells.x, cells.weight)
-    grid_kind = the_plan.grid_kind.reshape(drawn.view.grid_kind.shape)
+    as_2d = (1,) * (2 - spec.ndim)  # a 1-D spec is drawn as one row
+    grid_kind = the_plan.grid_kind.reshape(as_2d + spec.grid_size)
     for index in sorted({0, len(the_plan) // 2, len(the_plan) - 1}):
         texts = drawn.drawn_texts(index)
         # input: the input value in real cells, "0" in padding and inserted zeros
@@ -62,7 +63,7 @@ def test_printed_numbers_are_the_plans_and_evaluates(spec, style, seed):
             assert float(text) == grid_values[row, col]
         assert len(texts["input"]) == grid_kind.size
         # output: evaluate's result with one decimal, everywhere
-        out = expected_output.reshape(drawn.view.output_size)
+        out = expected_output.reshape(as_2d + spec.output_size)
         assert texts["output"] == {
             (r, c): f"{out[r, c]:.1f}".replace("-0.0", "0.0") for r, c in np.ndindex(out.shape)
         }

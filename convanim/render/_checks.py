@@ -6,7 +6,7 @@ import numbers
 
 from ..plan import Plan
 from ..spec import Spec, SpecError
-from ._look import FLAT, TUTORIAL, Look
+from ..layout import FLAT, TUTORIAL, Look
 
 __all__ = ["MAX_SIDE", "STYLES", "check_drawable", "check_matrix", "check_size", "check_style"]
 

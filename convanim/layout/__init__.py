@@ -1,0 +1,38 @@
+"""Layouts: a plan and the drawing options in, a :class:`Drawing` (pure data) out.
+
+The tutorial, flat and matrix views are layouts. Backends (the matplotlib raster and
+vector backend, and any other) draw from a :class:`Drawing` alone. No matplotlib here.
+"""
+
+from ._model import (
+    CM_PER_UNIT,
+    Drawing,
+    Layer,
+    Measure,
+    Paint,
+    TextBlock,
+    points_to_units,
+    unit_pixels,
+)
+from .matrix import MATRIX_BORDER, forward_matrix, matrix_layout, matrix_pixel_bounds
+from .planes import FLAT, TUTORIAL, Look, plane_extent, plane_layout
+
+__all__ = [
+    "CM_PER_UNIT",
+    "FLAT",
+    "MATRIX_BORDER",
+    "TUTORIAL",
+    "Drawing",
+    "Layer",
+    "Look",
+    "Measure",
+    "Paint",
+    "TextBlock",
+    "forward_matrix",
+    "matrix_layout",
+    "matrix_pixel_bounds",
+    "plane_extent",
+    "plane_layout",
+    "points_to_units",
+    "unit_pixels",
+]

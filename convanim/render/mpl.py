@@ -1,0 +1,184 @@
+"""The matplotlib backend: a :class:`~convanim.layout.Drawing` into raster frames and stills.
+
+It reads the drawing alone. Each layer becomes one artist (a collection for many
+shapes, a patch for one, a compound outline for a block of text); static layers are
+drawn once into a cached background and moving ones are marked animated, so a frame is:
+move the animated artists (from :meth:`Layer.at`), restore the background, draw them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import PathPatch, Polygon
+from matplotlib.path import Path as MplPath
+
+from ..layout import Drawing, Layer, unit_pixels
+from ..theme import Theme
+from ._blit import BlittedScene
+from ._checks import check_size
+from ._text import EMPTY_PATH, compound, glyphs
+
+__all__ = ["DrawingScene", "measure_for", "text_path"]
+
+
+def mpl_points(tex_points: float) -> float:
+    """TeX points (1/72.27 inch, TikZ's) in matplotlib's points (1/72 inch)."""
+    return tex_points * 72.0 / 72.27
+
+
+def measure_for(theme: Theme):
+    """The :data:`~convanim.layout.Measure` of ``theme``'s fonts, by matplotlib's engine."""
+    families = {"number": theme.number_font, "prose": theme.prose_font}
+
+    def measure(text: str, size: float, align: str, font: str) -> tuple[float, ...]:
+        vertices, _ = glyphs(text, size, align=align, family=families[font])
+        (x0, y0), (x1, y1) = vertices.min(axis=0), vertices.max(axis=0)
+        return float(x0), float(y0), float(x1), float(y1)
+
+    return measure
+
+
+def text_path(layer: Layer, theme: Theme) -> MplPath:
+    """The outlines of a text layer's strings, as one compound path."""
+    block = layer.text
+    families = {"number": theme.number_font, "prose": theme.prose_font}
+    pieces = []
+    for index in range(len(block)):
+        string, size, align, font = block.item(index)
+        vertices, codes = glyphs(string, size, align=align, family=families[font])
+        pieces.append((block.placed(index, vertices), codes))
+    return compound(pieces)
+
+
+def _color(color) -> object:
+    return "none" if color is None else color
+
+
+def _artist(layer: Layer, theme: Theme):
+    paint = layer.paint
+    width = mpl_points(paint.width)
+    if layer.kind == "segments":
+        style = {}
+        if paint.dash is not None:
+            # matplotlib scales dash patterns by the line width
+            style["linestyles"] = [(0, tuple(mpl_points(v) / width for v in paint.dash))]
+        if paint.cap is not None:
+            style["capstyle"] = paint.cap
+        return LineCollection(
+            [] if layer.moving else layer.geometry,
+            colors=[_color(paint.edge)],
+            linewidths=width,
+            zorder=layer.z,
+            **style,
+        )
+    if layer.kind == "polygons":
+        style = {}
+        if paint.edge is not None:
+            style["linewidths"] = width
+        if paint.join is not None:
+            style["joinstyle"] = paint.join
+        return PolyCollection(
+            [] if layer.moving else layer.geometry,
+            facecolors="none" if paint.fill is None else [paint.fill],
+            edgecolors="none" if paint.edge is None else [paint.edge],
+            zorder=layer.z,
+            **style,
+        )
+    if layer.kind == "polygon":
+        return Polygon(
+            np.zeros((4, 2)) if layer.moving else layer.geometry[0],
+            closed=True,
+            facecolor=_color(paint.fill),
+            edgecolor=_color(paint.edge),
+            linewidth=width,
+            joinstyle=paint.join,
+            zorder=layer.z,
+        )
+    patch = PathPatch(
+        EMPTY_PATH, facecolor=paint.fill, edgecolor="none", linewidth=0, zorder=layer.z
+    )
+    return patch
+
+
+class DrawingScene(BlittedScene):
+    """Frames of a drawing; a :class:`~convanim.writers.FrameSource`.
+
+    Parameters
+    ----------
+    drawing : Drawing
+        What to draw.
+    dpi : float
+        Pixels per inch.
+    """
+
+    def __init__(self, drawing: Drawing, dpi: float) -> None:
+        self.drawing = drawing
+        self.dpi = float(dpi)
+        width_px, height_px = drawing.pixel_size(self.dpi)
+        check_size(width_px, height_px, self.dpi)
+        self.size = (width_px, height_px)
+        theme = drawing.theme
+        figure = Figure(figsize=(width_px / self.dpi, height_px / self.dpi), dpi=self.dpi)
+        figure.patch.set_facecolor(theme.background)
+        canvas = FigureCanvasAgg(figure)
+        axes = figure.add_axes((0, 0, 1, 1))
+        axes.set_axis_off()
+        # Anchored at the bottom-left, as the original's PDF pages were; rounding the
+        # size lands on the right and top margins.
+        left, bottom = drawing.origin()
+        unit_px = unit_pixels(self.dpi)
+        axes.set_xlim(left, left + width_px / unit_px)
+        axes.set_ylim(bottom, bottom + height_px / unit_px)
+        self.figure, self.canvas, self.axes = figure, canvas, axes
+
+        self.artists: list[tuple[Layer, object]] = []
+        moving = []
+        # Text layers of one role and z become one compound outline: one artist however
+        # many strings (labels and caption share the annotations' patch).
+        texts: dict[tuple[str, float], tuple[list[MplPath], PathPatch]] = {}
+        for layer in sorted(drawing.layers, key=lambda each: each.z):
+            if layer.kind == "text" and not layer.moving:
+                key = (layer.role, layer.z)
+                if key in texts:
+                    texts[key][0].append(text_path(layer, theme))
+                    continue
+                artist = _artist(layer, theme)
+                texts[key] = ([text_path(layer, theme)], artist)
+            else:
+                artist = _artist(layer, theme)
+            if layer.moving:
+                artist.set_animated(True)
+                moving.append(artist)
+                if layer.kind == "text":
+                    path = text_path(layer, theme)
+                    self._text_bases = getattr(self, "_text_bases", {})
+                    self._text_bases[id(artist)] = (path.vertices, path.codes)
+            axes.add_artist(artist)
+            self.artists.append((layer, artist))
+        for paths, artist in texts.values():
+            artist.set_path(
+                compound([(path.vertices, path.codes) for path in paths if len(path.vertices) > 1])
+            )
+        self._moving = moving
+        canvas.draw()
+        self._background = canvas.copy_from_bbox(figure.bbox)
+
+    def __len__(self) -> int:
+        return self.drawing.frames
+
+    def _update(self, index: int) -> None:
+        for layer, artist in self.artists:
+            if not layer.moving:
+                continue
+            if layer.kind == "polygons":
+                artist.set_verts(layer.at(index))
+            elif layer.kind == "segments":
+                artist.set_segments(layer.at(index))
+            elif layer.kind == "polygon":
+                artist.set_xy(layer.at(index)[0])
+            else:
+                vertices, codes = self._text_bases[id(artist)]
+                artist.set_path(MplPath(vertices + layer.shift[index], codes))
