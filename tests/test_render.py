@@ -7,8 +7,8 @@ import pytest
 from similarity import NAMES, label
 
 from convanim import Spec, SpecError, plan, render
-from convanim.render import scene
 from convanim.layout import TUTORIAL, Drawing, Layer
+from convanim.render import scene
 from convanim.render.mpl import DrawingScene
 from convanim.render.scene import Scene
 

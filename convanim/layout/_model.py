@@ -22,13 +22,13 @@ from ..theme import RGBA, Theme
 
 __all__ = [
     "CM_PER_UNIT",
-    "unit_pixels",
     "Drawing",
     "Layer",
     "Measure",
     "Paint",
     "TextBlock",
     "points_to_units",
+    "unit_pixels",
 ]
 
 CM_PER_UNIT = 0.5

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numbers
 
+from ..layout import FLAT, TUTORIAL, Look
 from ..plan import Plan
 from ..spec import Spec, SpecError
-from ..layout import FLAT, TUTORIAL, Look
 
 __all__ = ["MAX_SIDE", "STYLES", "check_drawable", "check_matrix", "check_size", "check_style"]
 
