@@ -34,6 +34,16 @@ class _Progress:
     def frame(self, index: int) -> np.ndarray:
         return self._source.frame(index)
 
+    @property
+    def drawing(self):
+        """The source's :class:`~convanim.layout.Drawing`, for writers that draw it."""
+        return self._source.drawing
+
+    @property
+    def scene(self):
+        """The scene behind this source (its plan, numbers and drawing)."""
+        return self._source
+
     def frames(self) -> Iterator[np.ndarray]:
         yield from self._report(self._source.frames())
 
