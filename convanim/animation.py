@@ -21,10 +21,9 @@ from typing import Any
 
 import numpy as np
 
+from .options import DrawOptions, draw_options, with_draw_options
 from .plan import Plan, plan
-from .render._checks import check_drawable
 from .spec import Spec
-from .values import TUTORIAL_SEED
 
 __all__ = ["Animation", "animate", "embed_limit"]
 
@@ -36,15 +35,10 @@ animation's own :attr:`Animation.embed_limit` for that one. Larger animations sh
 message instead of the image: save them to a file with :meth:`Animation.save`.
 """
 
-# A lower bound of the GIF's size, from the frame count and the frame size, to refuse a
-# hopeless animation before drawing it. The GIF writer stores the first frame whole, then
-# only the rectangle that changed (the window, its lines, the output cell), which grows
-# with the frame's side: over the gallery and larger specs in every style (inputs up to
-# 20x20, 1-D inputs of 60) the GIF never took under 1.9 bytes per frame per pixel of side,
-# sqrt(width * height). Counting 1 byte, plus 0.01 byte per pixel for the first frame,
-# stays under the real size (by 1.75x at the closest).
-_FIRST_FRAME_BYTES_PER_PIXEL = 0.01
-_LATER_FRAME_BYTES_PER_SIDE_PIXEL = 1.0
+# The notebook's estimate of the GIF's size: the first frames are encoded (the first
+# whole, the next as the changed rectangles every later frame also writes) and the rest
+# extrapolated, so a hopeless animation is refused after a few frames, not all of them.
+_SAMPLE_FRAMES = 6
 
 
 def _base64_length(size: int) -> int:
@@ -53,32 +47,6 @@ def _base64_length(size: int) -> int:
 
 def _megabytes(size: float) -> str:
     return f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{size / 1e3:.1f} kB"
-
-
-def _check_options(options: dict[str, Any], the_plan: Plan) -> dict[str, Any]:
-    """Check what can be checked without drawing, with :func:`convanim.save`'s errors.
-
-    The style, dpi, duration and loop are checked here, and the numbers (``values``,
-    ``x``, ``weight``, ``seed``) are computed once to check them; anything else the
-    renderer refuses is reported when the frames are first drawn.
-    """
-    from .api import _check_int
-    from .render import check_matrix, check_style
-    from .values import numbers
-
-    check_style(options["style"], options["dpi"])
-    if options["style"] == "matrix":
-        check_matrix(
-            the_plan,
-            labels=options["labels"],
-            caption=options["caption"],
-            values=options["values"],
-        )
-    options["duration"] = _check_int("duration", options["duration"], 1, 655_350)
-    options["loop"] = _check_int("loop", options["loop"], 0, 65_535)
-    if options["values"] or options["x"] is not None or options["weight"] is not None:
-        numbers(the_plan, x=options["x"], weight=options["weight"], seed=options["seed"])
-    return options
 
 
 class Animation:
@@ -91,17 +59,11 @@ class Animation:
     ----------
     spec : Spec or Plan
         What to draw (1 or 2 axes).
-    style : {"tutorial", "flat", "matrix"}
-        The tutorial's slanted look, the flat one, or the matrix view ``y = C x``.
-    duration : int
-        Milliseconds per frame.
-    loop : int
-        Times to play, 0 for forever.
-    dpi : float, optional
-        Pixels per inch (150 by default).
-    values, x, weight, seed, labels, caption
-        Numbers in the cells, labels and caption, as :func:`convanim.render.render`
-        draws them.
+    options : DrawOptions, optional
+        Checked drawing options; keywords override them.
+    style, theme, dpi, values, x, weight, seed, labels, caption, duration, loop
+        The drawing options (:class:`~convanim.options.DrawOptions`), as
+        :func:`convanim.render.render` draws them.
 
     Attributes
     ----------
@@ -127,42 +89,29 @@ class Animation:
 
     embed_limit: int | None = None
 
+    @with_draw_options
     def __init__(
-        self,
-        spec: Spec | Plan,
-        *,
-        style: str = "tutorial",
-        duration: int = 1000,
-        loop: int = 0,
-        dpi: float | None = None,
-        values: bool = False,
-        x: object = None,
-        weight: object = None,
-        seed: int = TUTORIAL_SEED,
-        labels: bool = False,
-        caption: bool = False,
+        self, spec: Spec | Plan, *, options: DrawOptions | None = None, **given: Any
     ) -> None:
         if isinstance(spec, Plan):
             the_plan = spec
         elif isinstance(spec, Spec):
-            the_plan = plan(spec)
+            the_plan = None
         else:
             raise TypeError(f"spec = {spec!r} is not valid: expected a convanim Spec or Plan")
-        check_drawable(the_plan.spec)
-        options = {
-            "style": style,
-            "duration": duration,
-            "loop": loop,
-            "dpi": dpi,
-            "values": values,
-            "x": x,
-            "weight": weight,
-            "seed": seed,
-            "labels": labels,
-            "caption": caption,
-        }
-        self._plan = the_plan
-        self._options: dict[str, Any] = _check_options(options, the_plan)
+        self._options = draw_options(options, given)
+        from .render._checks import check_drawable, check_matrix
+
+        check_drawable(spec)
+        if self._options.style == "matrix":
+            check_matrix(spec, labels=False, caption=False, values=False)
+        self._plan = the_plan if the_plan is not None else plan(spec)
+        if self._options.numbered:
+            from .values import numbers
+
+            numbers(
+                self._plan, x=self._options.x, weight=self._options.weight, seed=self._options.seed
+            )
         self._scene = None
         self._gif: bytes | None = None  # the encoded GIF, kept once it fits a limit
         self._gif_size: int | None = None  # its size in bytes, kept even when it did not
@@ -180,8 +129,13 @@ class Animation:
 
     @property
     def options(self) -> dict[str, Any]:
-        """The options given to :func:`animate`, as :func:`convanim.save` takes them."""
-        return dict(self._options)
+        """The drawing options, by name, as :func:`convanim.save` takes them."""
+        return self._options.as_dict()
+
+    @property
+    def draw_options(self) -> DrawOptions:
+        """The checked :class:`~convanim.options.DrawOptions`."""
+        return self._options
 
     def __len__(self) -> int:
         return self._plan.spec.num_frames
@@ -189,7 +143,7 @@ class Animation:
     def __repr__(self) -> str:
         return (
             f"<Animation {self.spec.describe()}: {len(self)} frames, "
-            f"style {self._options['style']!r}, {self._options['duration']} ms per frame>"
+            f"style {self._options.style!r}, {self._options.duration} ms per frame>"
         )
 
     # -- frames -----------------------------------------------------------------------
@@ -197,8 +151,7 @@ class Animation:
         if self._scene is None:
             from .render import scene
 
-            drawing = {k: v for k, v in self._options.items() if k not in ("duration", "loop")}
-            self._scene = scene(self._plan, **drawing)
+            self._scene = scene(self._plan, options=self._options)
         return self._scene
 
     @property
@@ -218,8 +171,9 @@ class Animation:
     def save(self, path: str | os.PathLike[str], **overrides: Any) -> Path:
         """Write the animation to ``path``, the format chosen by its extension.
 
-        This is :func:`convanim.save` with this animation's options; ``overrides``
-        replace any of them or add the others ``save`` takes (``frame``, ``format``,
+        This is :func:`convanim.save` with this animation's options, drawn by this
+        animation's own scene (built once); ``overrides`` replace drawing options (a new
+        scene is drawn for those) or give ``save``'s others (``frame``, ``format``,
         ``progress``, ``callback``).
 
         Returns
@@ -227,17 +181,35 @@ class Animation:
         pathlib.Path
             The path written.
         """
-        from .api import save
+        from .api import write_scene
+        from .options import draw_option_names
+        from .writers import check_output_path, writer_for
 
-        return save(self._plan, path, **{**self._options, **overrides})
+        drawing = {k: v for k, v in overrides.items() if k in draw_option_names()}
+        rest = {k: v for k, v in overrides.items() if k not in drawing}
+        unknown = set(rest) - {"frame", "format", "progress", "callback"}
+        if unknown:
+            raise TypeError(f"save() got an unexpected keyword argument {sorted(unknown)[0]!r}")
+        options = self._options.replace(**drawing) if drawing else self._options
+        writer = writer_for(path, rest.pop("format", None))
+        check_output_path(path, directory=writer.directory)
+        if options is self._options or _same_picture(options, self._options):
+            the_scene = self._get_scene()
+        else:
+            from .render import scene
 
-    def _encode_gif(self) -> bytes:
-        """The animation as GIF bytes, written by the GIF writer through a temporary file."""
-        from .api import save
+            the_scene = scene(self._plan, options=options)
+        return write_scene(the_scene, path, writer, options, **rest)
 
+    def _encode_gif(self, frames: int | None = None) -> bytes:
+        """The animation (or its first ``frames``) as GIF bytes, drawn by this scene."""
+        from .api import write_scene
+        from .writers import writer_for
+
+        source = self._get_scene() if frames is None else _Head(self._get_scene(), frames)
         with tempfile.TemporaryDirectory(prefix="convanim-") as folder:
             path = Path(folder) / "animation.gif"
-            save(self._plan, path, **self._options, format="gif", progress=False)
+            write_scene(source, path, writer_for(path), self._options, progress=False)
             return path.read_bytes()
 
     # -- Jupyter ----------------------------------------------------------------------
@@ -245,23 +217,27 @@ class Animation:
         return embed_limit if self.embed_limit is None else self.embed_limit
 
     def _estimated_embed_bytes(self) -> int:
-        """A lower bound of the base64 GIF's length, from frame count and frame size."""
-        width, height = self.size
-        pixels = width * height
-        gif = _FIRST_FRAME_BYTES_PER_PIXEL * pixels + (
-            len(self) - 1
-        ) * _LATER_FRAME_BYTES_PER_SIDE_PIXEL * math.sqrt(pixels)
-        # The per-pixel rates were fitted on the gallery, where they never overshot; on
-        # thin 1-D strips they can overshoot up to 4x, so a fifth of this is the bound.
-        return _base64_length(int(gif)) // 5
+        """The base64 GIF's length, estimated by encoding the first few frames.
+
+        The first frame is stored whole and each later one as its changed rectangle,
+        which is about the same size from frame to frame: the sample's later frames,
+        times the frames left, plus the sample, estimates the whole.
+        """
+        count = len(self)
+        if count <= _SAMPLE_FRAMES:
+            return _base64_length(len(self._encode_gif()))
+        first = len(self._encode_gif(1))
+        sample = len(self._encode_gif(_SAMPLE_FRAMES))
+        per_frame = (sample - first) / (_SAMPLE_FRAMES - 1)
+        return _base64_length(int(sample + per_frame * (count - _SAMPLE_FRAMES)))
 
     def _too_large(self, size: int, limit: int, *, measured: bool) -> str:
         width, height = self.size
         amount = (
             f"is {_megabytes(size)} as an embedded GIF"
             if measured
-            else f"would be at least {_megabytes(size)} as an embedded GIF (estimated "
-            "before drawing it)"
+            else f"would be about {_megabytes(size)} as an embedded GIF (estimated from "
+            f"its first {_SAMPLE_FRAMES} frames)"
         )
         text = (
             f"This animation is too large to show in the notebook: {self.spec.describe()} "
@@ -321,45 +297,20 @@ class Animation:
         return bundle
 
 
-def animate(
-    spec: Spec | Plan,
-    *,
-    style: str = "tutorial",
-    duration: int = 1000,
-    loop: int = 0,
-    dpi: float | None = None,
-    values: bool = False,
-    x: object = None,
-    weight: object = None,
-    seed: int = TUTORIAL_SEED,
-    labels: bool = False,
-    caption: bool = False,
-) -> Animation:
+@with_draw_options
+def animate(spec: Spec | Plan, *, options: DrawOptions | None = None, **given: Any) -> Animation:
     """An :class:`Animation` of ``spec``: checked now, drawn when its frames are needed.
 
     Parameters
     ----------
     spec : Spec or Plan
         What to draw (1 or 2 axes).
-    style : {"tutorial", "flat", "matrix"}
-        The tutorial's slanted look, the flat one, or the matrix view ``y = C x``.
-    duration : int
-        Milliseconds per frame.
-    loop : int
-        Times to play, 0 for forever.
-    dpi : float, optional
-        Pixels per inch of the frames (150 by default).
-    values : bool
-        Print numbers in the cells (input, kernel weights, output).
-    x, weight : array_like, optional
-        The input and kernel to print (implies ``values``); drawn from ``seed`` when
-        missing.
-    seed : int
-        Seed of the drawn numbers (1234, the tutorial's).
-    labels : bool
-        Write "input" and "output" beside the planes.
-    caption : bool
-        Write the spec and its output-size arithmetic under the drawing.
+    options : DrawOptions, optional
+        Checked drawing options; the keywords below override them.
+    style, theme, dpi, values, x, weight, seed, labels, caption, duration, loop
+        The drawing options (:class:`~convanim.options.DrawOptions`, as
+        :func:`convanim.render.render` draws them): ``duration`` in milliseconds per
+        frame, ``loop`` the times to play (0: forever).
 
     Returns
     -------
@@ -379,16 +330,44 @@ def animate(
     >>> len(anim), anim.spec.output_size
     (4, (2, 2))
     """
-    return Animation(
-        spec,
-        style=style,
-        duration=duration,
-        loop=loop,
-        dpi=dpi,
-        values=values,
-        x=x,
-        weight=weight,
-        seed=seed,
-        labels=labels,
-        caption=caption,
-    )
+    return Animation(spec, options=options, **given)
+
+
+def _same_picture(one: DrawOptions, other: DrawOptions) -> bool:
+    """Whether two option sets draw the same frames (they may differ in timing)."""
+    a, b = one.as_dict(), other.as_dict()
+    for name in ("duration", "loop"):
+        a.pop(name), b.pop(name)
+    for name in ("x", "weight"):
+        left, right = a.pop(name), b.pop(name)
+        if (left is None) != (right is None) or (
+            left is not None and not np.array_equal(left, right)
+        ):
+            return False
+    return a == b
+
+
+class _Head:
+    """The first ``count`` frames of a scene, as a frame source."""
+
+    def __init__(self, source, count: int) -> None:
+        self._source, self._count = source, count
+        self.size = source.size
+        self.drawing = getattr(source, "drawing", None)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def frame(self, index: int) -> np.ndarray:
+        return self._source.frame(index)
+
+    def frames(self):
+        for index in range(self._count):
+            yield self._source.frame(index)
+
+    def frames_rgba(self):
+        for index in range(self._count):
+            yield self._source.frame_rgba(index)
+
+    def save_figure(self, file, index: int, format: str) -> None:
+        self._source.save_figure(file, index, format)

@@ -5,17 +5,20 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from .errors import invalid
+from .options import DrawOptions, draw_options, option, with_draw_options
 from .plan import Plan
 from .render import scene as build_scene
-from .spec import Spec, SpecError
-from .values import TUTORIAL_SEED
-from .writers import WriteOptions, atomic_output, writer_for
+from .spec import Spec
+from .writers import WriteOptions, atomic_output, check_output_path, writer_for
 
-__all__ = ["save"]
+__all__ = ["save", "write_scene"]
 
 
 class _Progress:
@@ -71,33 +74,35 @@ class _Progress:
         self._source.save_figure(file, index, format)
 
 
-def _check_int(name: str, value: object, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise SpecError(f"{name} = {value!r} is not valid: expected an integer")
-    if value < low or (high is not None and value > high):
-        bound = f">= {low}" if high is None else f"between {low} and {high}"
-        raise SpecError(f"{name} = {value!r} is not valid: expected an integer {bound}")
-    return int(value)
+def _check_writer(writer, options: DrawOptions, frame: int | None) -> None:
+    """Refuse options the chosen writer would silently ignore."""
+    if frame is not None and writer.animated:
+        raise invalid(
+            "frame",
+            frame,
+            "no frame (an animated format shows every frame; a still is .png, .svg or .pdf)",
+            detail=f" with the {writer.name} writer",
+        )
+    if options.loop != 0 and not writer.loops:
+        raise invalid(
+            "loop",
+            options.loop,
+            "0 (only GIF, WebP and APNG store a loop count)",
+            detail=f" with the {writer.name} writer",
+        )
 
 
+@with_draw_options
 def save(
     spec: Spec | Plan,
     path: str | os.PathLike[str],
     *,
-    style: str = "tutorial",
-    duration: int = 1000,
-    loop: int = 0,
-    frame: int = 0,
-    dpi: float | None = None,
-    values: bool = False,
-    x: object = None,
-    weight: object = None,
-    seed: int = TUTORIAL_SEED,
-    labels: bool = False,
-    caption: bool = False,
+    frame: int | None = None,
     format: str | None = None,
     progress: bool | None = None,
     callback: Callable[[int, int], None] | None = None,
+    options: DrawOptions | None = None,
+    **given: Any,
 ) -> Path:
     """Render ``spec`` and write it to ``path``, the writer chosen by its extension.
 
@@ -109,25 +114,20 @@ def save(
         Output file (or folder, for the ``frames`` writer). Written to a temporary
         file beside it and moved into place when complete: a failed or interrupted run
         leaves no partial file and an existing file untouched.
-    style : {"tutorial", "flat", "matrix"}
-        The look: the tutorial's slanted planes, the numerical figures' flat grids, or
-        the matrix view ``y = C x``.
-    duration : int
-        Milliseconds per frame (animated formats).
-    loop : int
-        Times to play, 0 for forever (GIF, WebP, APNG).
-    frame : int
-        The frame a still (.png, .svg, .pdf) shows.
-    dpi : float, optional
-        Pixels per inch of raster output (150 by default).
-    values, x, weight, seed, labels, caption
-        Numbers in the cells, labels and caption: see :func:`convanim.render.render`.
+    frame : int, optional
+        The frame a still (.png, .svg, .pdf) shows (0); refused for animated formats.
     format : str, optional
         A writer name, overriding the extension (see :func:`convanim.writers.writers`).
     progress : bool, optional
         Show a tqdm bar; by default only when stderr is a terminal.
     callback : callable, optional
         ``callback(frames_done, frames_total)`` after each frame.
+    options : DrawOptions, optional
+        Checked drawing options; the keywords below override them.
+    style, theme, dpi, values, x, weight, seed, labels, caption, duration, loop
+        The drawing options (:class:`~convanim.options.DrawOptions`; see
+        :func:`convanim.render.render`): ``duration`` in milliseconds per frame,
+        ``loop`` the times to play (0: forever; GIF, WebP and APNG).
 
     Returns
     -------
@@ -135,33 +135,44 @@ def save(
         The path written.
     """
     writer = writer_for(path, format)
-    duration = _check_int("duration", duration, 1, 655_350)
-    loop = _check_int("loop", loop, 0, 65_535)
-    scene = build_scene(
-        spec,
-        style,
-        dpi=dpi,
-        values=values,
-        x=x,
-        weight=weight,
-        seed=seed,
-        labels=labels,
-        caption=caption,
+    options = draw_options(options, given)
+    _check_writer(writer, options, frame)
+    check_output_path(path, directory=writer.directory)
+    the_scene = build_scene(spec, options=options)
+    return write_scene(
+        the_scene, path, writer, options, frame=frame, progress=progress, callback=callback
     )
-    if not writer.animated:  # only a still shows one frame; animations ignore `frame`
-        frame = _check_int("frame", frame, 0, len(scene) - 1)
+
+
+def write_scene(
+    the_scene,
+    path: str | os.PathLike[str],
+    writer,
+    options: DrawOptions,
+    *,
+    frame: int | None = None,
+    progress: bool | None = None,
+    callback: Callable[[int, int], None] | None = None,
+) -> Path:
+    """Write an already built scene with ``writer``: the one pipeline every caller shares
+    (:func:`save`, :meth:`Animation.save <convanim.Animation.save>`, the notebook's GIF,
+    galleries)."""
+    _check_writer(writer, options, frame)
+    if not writer.animated:  # only a still shows one frame
+        last = len(the_scene) - 1
+        frame = replace(option("frame"), low=0, high=last).check(0 if frame is None else frame)
     if progress is None:
         progress = writer.animated and sys.stderr.isatty()
     bar = None
     if progress and writer.animated:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=len(scene), unit="frame", desc=Path(path).name, leave=False)
-    source = _Progress(scene, callback, bar)
-    options = WriteOptions(duration=duration, loop=loop, frame=frame)
+        bar = tqdm(total=len(the_scene), unit="frame", desc=Path(path).name, leave=False)
+    source = _Progress(the_scene, callback, bar)
+    write_options = WriteOptions(duration=options.duration, loop=options.loop, frame=frame or 0)
     try:
-        with atomic_output(path, directory=writer.directory) as temporary:
-            writer.write(source, temporary, options)
+        with atomic_output(path, directory=writer.directory, owned=writer.owned) as temporary:
+            writer.write(source, temporary, write_options)
     finally:
         if bar is not None:
             bar.close()

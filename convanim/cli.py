@@ -7,14 +7,18 @@ no file behind.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import re
 import signal
 import sys
 from collections.abc import Sequence
+from typing import ClassVar
 
 from . import __version__
-from .spec import OPS, Spec, SpecError
+from .errors import SpecError
+from .options import OPTIONS
+from .spec import Spec
 
 EXAMPLES = """\
 examples:
@@ -34,102 +38,130 @@ class _Exit(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    known_flags: ClassVar[set[str]] = set()  # every flag of every command, for suggestions
+
+    def __init__(self, *args, **kwargs) -> None:
+        # "--strid 2" must not be taken for --stride: abbreviations off, suggestions on.
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         # argparse prints usage plus the error; one line is easier to read and to grep.
+        match = re.search(r"unrecognized arguments: (\S+)", message)
+        if match and match.group(1).startswith("-"):
+            close = difflib.get_close_matches(match.group(1), sorted(self.known_flags), n=1)
+            if close:
+                message += f" (did you mean {close[0]}?)"
         raise _Exit(f"{message} (see {self.prog} --help)")
 
 
-_SIZE = re.compile(r"^-?[0-9]+(x-?[0-9]+){0,2}$")  # ASCII digits only, as typed
+def _all_flags(parser: argparse.ArgumentParser) -> set[str]:
+    flags = set()
+    for action in parser._actions:
+        flags.update(name for name in action.option_strings if name.startswith("--"))
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                flags |= _all_flags(command)
+    return flags
 
 
-def _sizes(flag: str) -> callable:
-    def parse(text: str) -> int | tuple[int, ...]:
-        if not _SIZE.match(text.strip()):
-            raise argparse.ArgumentTypeError(
-                f"{flag} {text!r} is not valid: expected an integer or one per axis like 5x7"
+def _add_options(parser: argparse.ArgumentParser, group: str, title: str | None = None):
+    """Add a flag for every option of ``group`` in the table that has one.
+
+    Values are kept as typed and parsed by the option itself (:func:`_values`), so a
+    mistake reads as it does in a manifest or the Sphinx directive.
+    """
+    section = parser.add_argument_group(title) if title else parser
+    for entry in OPTIONS:
+        if entry.group != group or entry.flag is None:
+            continue
+        names = [entry.short, entry.flag] if entry.short else [entry.flag]
+        default = "" if entry.default is None else f" ({_shown_default(entry)})"
+        if entry.kind == "flag":
+            section.add_argument(
+                *names, dest=entry.name, action="store_true", default=None, help=entry.help
             )
-        values = tuple(int(part) for part in text.strip().split("x"))
-        return values[0] if len(values) == 1 else values
+            continue
+        metavar = (
+            "{" + ",".join(entry.choices) + "}"
+            if entry.kind == "choice"
+            else entry.flag.lstrip("-").upper().replace("-", "_")
+        )
+        section.add_argument(
+            *names,
+            dest=entry.name,
+            default=None,
+            metavar=metavar,
+            required=entry.required,
+            help=entry.help + default,
+        )
+    return section
 
-    parse.__name__ = flag
-    return parse
+
+def _shown_default(entry) -> str:
+    return str(entry.default)
+
+
+def _values(args: argparse.Namespace, group: str) -> dict[str, object]:
+    """The options of ``group`` the user gave, parsed and checked by the table."""
+    given = {}
+    for entry in OPTIONS:
+        if entry.group != group or entry.flag is None:
+            continue
+        text = getattr(args, entry.name, None)
+        if text is None:
+            continue
+        try:
+            given[entry.name] = True if entry.kind == "flag" else entry.parse(text)
+        except SpecError as error:
+            raise _Exit(_flagged(error)) from None
+    return given
 
 
 def _add_spec_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("spec (per-axis values are written 5x7)")
-    group.add_argument("--op", choices=OPS, default="conv", help="operation (default: conv)")
-    group.add_argument("-i", "--input", type=_sizes("--input"), required=True, help="input size")
-    group.add_argument("-k", "--kernel", type=_sizes("--kernel"), required=True, help="kernel size")
-    group.add_argument("-s", "--stride", type=_sizes("--stride"), default=1, help="stride (1)")
-    group.add_argument("-p", "--padding", type=_sizes("--padding"), default=0, help="padding (0)")
-    group.add_argument(
-        "-d", "--dilation", type=_sizes("--dilation"), default=1, help="dilation (1)"
-    )
-    group.add_argument(
-        "--output-padding",
-        type=_sizes("--output-padding"),
-        default=0,
-        help="conv_transpose only: extra rows/columns at the bottom/right (0)",
-    )
+    group = _add_options(parser, "spec", "spec (per-axis values are written 5x7)")
     group.add_argument(
         "--transposed", action="store_true", help="shorthand for --op conv_transpose"
     )
     group.add_argument(
         "--axes",
-        type=int,
-        choices=(1, 2, 3),
         default=None,
         help="axes of a spec written in plain integers (2; -i 8 --axes 1 is a 1-D spec)",
     )
 
 
-_FLAG = {
-    "input_size": "--input",
-    "kernel_size": "--kernel",
-    "stride": "--stride",
-    "padding": "--padding",
-    "dilation": "--dilation",
-    "output_padding": "--output-padding",
-    "op": "--op",
-    "duration": "--duration",
-    "loop": "--loop",
-    "frame": "--frame",
-    "dpi": "--dpi",
-    "style": "--style",
-    "seed": "--seed",
-}
+_FLAG = {entry.name: entry.flag for entry in OPTIONS if entry.flag is not None}
+_FLAG["fps"] = "--fps"
 """The flag behind each parameter a one-line error can name."""
 
 
 def _spec(args: argparse.Namespace) -> Spec:
-    op = "conv_transpose" if args.transposed else args.op
-    if args.transposed and args.op not in ("conv", "conv_transpose"):
-        raise _Exit(f"--transposed is not valid with --op {args.op}: expected --op conv")
-    values = {
-        "input_size": args.input,
-        "kernel_size": args.kernel,
-        "stride": args.stride,
-        "padding": args.padding,
-        "dilation": args.dilation,
-        "output_padding": args.output_padding,
-    }
+    values = _values(args, "spec")
+    op = values.pop("op", "conv")
+    if args.transposed:
+        if op not in ("conv", "conv_transpose"):
+            raise _Exit(f"--transposed is not valid with --op {op}: expected --op conv")
+        op = "conv_transpose"
     if args.axes is not None:
+        if args.axes.strip() not in ("1", "2", "3"):
+            raise _Exit(f"--axes: axes = {args.axes!r} is not valid: expected 1, 2 or 3")
+        axes = int(args.axes)
         for name, value in values.items():
-            if isinstance(value, tuple) and len(value) != args.axes:
+            if isinstance(value, tuple) and len(value) != axes:
                 written = "x".join(map(str, value))
                 raise _Exit(
-                    f"--axes {args.axes} is not valid with {_FLAG[name]} {written}: expected "
-                    f"{args.axes} value{'s' if args.axes > 1 else ''} per parameter"
+                    f"--axes {axes} is not valid with {_FLAG[name]} {written}: expected "
+                    f"{axes} value{'s' if axes > 1 else ''} per parameter"
                 )
         # Plain integers repeat on every axis; written-out values must already agree.
         values = {
-            name: (value,) * args.axes if isinstance(value, int) else value
+            name: (value,) * axes if isinstance(value, int) else value
             for name, value in values.items()
         }
     try:
         return Spec(op, **values)
     except SpecError as error:
-        raise _Exit(_flagged(str(error))) from None
+        raise _Exit(_flagged(error)) from None
 
 
 def _build_parser() -> _Parser:
@@ -150,25 +182,12 @@ def _build_parser() -> _Parser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_spec_arguments(render)
-    look = render.add_argument_group("look and output")
-    look.add_argument("--style", choices=("tutorial", "flat", "matrix"), default="tutorial")
+    look = _add_options(render, "draw", "look and output")
+    _add_options(look, "write")
     look.add_argument(
         "--matrix", action="store_true", help="the matrix view y = C x (same as --style matrix)"
     )
-    look.add_argument(
-        "--values", action="store_true", help="print input, kernel and output numbers in cells"
-    )
-    look.add_argument("--seed", type=int, default=1234, help="seed for --values numbers (1234)")
-    look.add_argument("--labels", action="store_true", help='label the planes "input"/"output"')
-    look.add_argument(
-        "--caption", action="store_true", help="write the spec and its arithmetic underneath"
-    )
-    timing = look.add_mutually_exclusive_group()
-    timing.add_argument("--duration", type=int, help="milliseconds per frame (1000)")
-    timing.add_argument("--fps", type=float, help="frames per second (instead of --duration)")
-    look.add_argument("--loop", type=int, default=0, help="times to play, 0 = forever (0)")
-    look.add_argument("--dpi", type=float, default=None, help="pixels per inch (150)")
-    look.add_argument("--frame", type=int, default=0, help="the frame a still shows (0)")
+    look.add_argument("--fps", help="frames per second (instead of --duration)")
     target = look.add_mutually_exclusive_group(required=True)
     target.add_argument("-o", "--output", help="output file: .gif .mp4 .webp .apng .png .svg .pdf")
     target.add_argument("--frames-dir", help="write numbered PNG frames into this folder")
@@ -192,57 +211,73 @@ def _build_parser() -> _Parser:
         "-j", "--jobs", type=int, default=None, help="worker processes (all cores)"
     )
     gallery.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    _Parser.known_flags = _all_flags(parser)
     return parser
 
 
 def _render(args: argparse.Namespace) -> int:
-    from .api import save
-
     spec = _spec(args)
-    if args.matrix and args.style not in ("tutorial", "matrix"):
-        raise _Exit(f"--matrix is not valid with --style {args.style}: expected one of them")
-    style = "matrix" if args.matrix else args.style
-    if style == "matrix" and args.values:
+    drawing = _values(args, "draw")
+    if args.matrix:
+        if drawing.get("style", "matrix") not in ("tutorial", "matrix"):
+            raise _Exit(
+                f"--matrix is not valid with --style {drawing['style']}: expected one of them"
+            )
+        drawing["style"] = "matrix"
+    if drawing.get("style") == "matrix" and drawing.get("values"):
         raise _Exit("--values is not valid with the matrix view: expected it without")
     if args.fps is not None:
-        # Durations are whole milliseconds between 1 and 655350 (GIF's 16-bit field of
-        # hundredths of a second): that bounds the frame rate.
-        low, high = 1000 / 655_350, 1000
-        if not low <= args.fps <= high:
-            raise _Exit(
-                f"--fps: fps = {args.fps:g} is not valid: expected a number between "
-                f"{low:.4f} and {high}"
-            )
-        duration = round(1000 / args.fps)
-    else:
-        duration = args.duration if args.duration is not None else 1000
+        if "duration" in drawing:
+            raise _Exit("--fps is not valid with --duration: expected one of them")
+        drawing["duration"] = _duration_of_fps(args.fps)
+    write = _values(args, "write")
     path, format = (
         (args.frames_dir, "frames") if args.frames_dir is not None else (args.output, None)
     )
     progress = False if args.quiet else None
     try:
-        save(
-            spec,
-            path,
-            style=style,
-            values=args.values,
-            seed=args.seed,
-            labels=args.labels,
-            caption=args.caption,
-            duration=duration,
-            loop=args.loop,
-            frame=args.frame,
-            dpi=args.dpi,
-            format=format,
-            progress=progress,
-        )
+        from .api import save
+        from .writers import writer_for
+
+        writer = writer_for(path, format)
+        if "frame" in write and writer.animated:
+            raise _Exit(
+                f"--frame is not valid with {_format_words(writer)}: expected it only with "
+                "a still (.png, .svg or .pdf)"
+            )
+        if "loop" in drawing and not writer.loops:
+            raise _Exit(
+                f"--loop is not valid with {_format_words(writer)}: expected it only with "
+                ".gif, .webp or .apng (the formats that store a loop count)"
+            )
+        save(spec, path, format=format, progress=progress, **write, **drawing)
     except SpecError as error:
-        raise _Exit(_flagged(str(error))) from None
+        raise _Exit(_flagged(error)) from None
     except ValueError as error:
         raise _Exit(str(error)) from None
     except OSError as error:
         raise _Exit(_os_message(error, path)) from None
     return 0
+
+
+def _format_words(writer) -> str:
+    return "--frames-dir" if writer.directory else f"a .{writer.name} output"
+
+
+def _duration_of_fps(text: str) -> int:
+    """Whole milliseconds per frame for ``--fps``, within the durations a GIF can hold."""
+    # Durations are whole milliseconds between 1 and 655350 (GIF's 16-bit field of
+    # hundredths of a second): that bounds the frame rate.
+    low, high = 1000 / 655_350, 1000
+    try:
+        fps = float(text)
+    except ValueError:
+        fps = None
+    if fps is None or not low <= fps <= high:
+        raise _Exit(
+            f"--fps: fps = {text} is not valid: expected a number between {low:.4f} and {high}"
+        )
+    return round(1000 / fps)
 
 
 def _os_message(error: OSError, path: str) -> str:
@@ -252,11 +287,10 @@ def _os_message(error: OSError, path: str) -> str:
     return f"cannot write {os.fspath(where)!r}: {reason}"
 
 
-def _flagged(message: str) -> str:
-    """Prefix an error with the flag of the parameter it names, as users typed it."""
-    name = re.split(r"[\[ .]", message, maxsplit=1)[0]
-    flag = _FLAG.get(name)
-    return f"{flag}: {message}" if flag else message
+def _flagged(error: SpecError) -> str:
+    """The error prefixed with the flag of the parameter it names, as users typed it."""
+    flag = _FLAG.get(error.parameter or "")
+    return f"{flag}: {error}" if flag else str(error)
 
 
 def _info(args: argparse.Namespace) -> int:

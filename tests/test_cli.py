@@ -157,7 +157,10 @@ BAD = [
         ["--kernel", "kernel_size = 9", "between 1 and 5"],
     ),
     (["render", "-i", "5", "-k", "3", "-p", "-1", "-o", "x.gif"], ["padding = -1"]),
-    (["render", "-i", "5", "-k", "3", "-s", "abc", "-o", "x.gif"], ["--stride 'abc' is not valid"]),
+    (
+        ["render", "-i", "5", "-k", "3", "-s", "abc", "-o", "x.gif"],
+        ["--stride: stride = 'abc' is not valid: expected an integer or one per axis like 5x7"],
+    ),
     (
         ["render", "-i", "5", "-k", "3", "-o", "x.bmp"],
         [".bmp", ".gif", ".mp4", ".webp", ".apng", ".svg", ".pdf"],

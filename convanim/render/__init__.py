@@ -1,20 +1,32 @@
-"""Renderers: a plan drawn into frames, streamed as (H, W, 3) uint8 arrays."""
+"""The matplotlib backend's front door: a spec and drawing options in, frames out.
+
+:func:`scene` makes the layout of a spec (:mod:`convanim.layout`) and the matplotlib
+scene that draws it; :func:`render` yields its frames. This module is also callable:
+``convanim.render(spec, ...)`` is :func:`render`.
+"""
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
+from ..layout import FLAT, TUTORIAL
+from ..options import STYLES, DrawOptions, draw_options, with_draw_options
 from ..plan import Plan
 from ..spec import Spec
-from ..values import TUTORIAL_SEED, numbers
-from ._checks import STYLES, check_drawable, check_matrix, check_style
+from ..values import numbers
+from ._checks import check_drawable, check_matrix, check_style
 from .matrix import MatrixScene, matrix_figure
+from .mpl import DrawingScene
 from .scene import Scene
 
 __all__ = [
     "STYLES",
+    "DrawingScene",
     "MatrixScene",
     "Scene",
     "check_drawable",
@@ -26,44 +38,52 @@ __all__ = [
 ]
 
 
+@with_draw_options
 def scene(
-    spec: Spec | Plan,
-    style: str = "tutorial",
-    *,
-    dpi: float | None = None,
-    values: bool = False,
-    x: object = None,
-    weight: object = None,
-    seed: int = TUTORIAL_SEED,
-    labels: bool = False,
-    caption: bool = False,
+    spec: Spec | Plan, style: str | None = None, *, options: DrawOptions | None = None, **given: Any
 ) -> Scene | MatrixScene:
-    """Build the scene that draws ``spec`` in ``style`` (built once, reused per frame).
+    """Build the scene that draws ``spec`` (built once, reused per frame).
 
-    Parameters are those of :func:`render`.
+    Parameters
+    ----------
+    spec : Spec or Plan
+        A 1- or 2-axis operation.
+    style : {"tutorial", "flat", "matrix"}, optional
+        The look (``options.style`` when omitted).
+    options : DrawOptions, optional
+        Checked drawing options; keywords (those of :func:`render`) override them.
+
+    Returns
+    -------
+    Scene or MatrixScene
+        A :class:`~convanim.writers.FrameSource` whose ``drawing`` is the picture as data.
     """
-    check_style(style, dpi)
-    if style == "matrix":
-        check_matrix(spec, labels=labels, caption=caption, values=values)
-        return MatrixScene(spec, weight, dpi=dpi)
+    if style is not None:
+        given = {**given, "style": style}
+    options = draw_options(options, given)
+    check_drawable(spec)
+    if options.style == "matrix":
+        check_matrix(spec, labels=options.labels, caption=options.caption, values=options.values)
+        return MatrixScene(
+            spec, options.weight, dpi=options.dpi, seed=options.seed, theme=options.theme
+        )
     cell_values = None
-    if values or x is not None or weight is not None:
-        cell_values = numbers(spec, x=x, weight=weight, seed=seed)
-    return Scene(spec, STYLES[style], dpi=dpi, numbers=cell_values, labels=labels, caption=caption)
+    if options.numbered:
+        cell_values = numbers(spec, x=options.x, weight=options.weight, seed=options.seed)
+    look = {"tutorial": TUTORIAL, "flat": FLAT}[options.style]
+    return Scene(
+        spec,
+        look,
+        dpi=options.dpi,
+        numbers=cell_values,
+        labels=options.labels,
+        caption=options.caption,
+        theme=options.theme,
+    )
 
 
-def render(
-    spec: Spec | Plan,
-    style: str = "tutorial",
-    *,
-    dpi: float | None = None,
-    values: bool = False,
-    x: object = None,
-    weight: object = None,
-    seed: int = TUTORIAL_SEED,
-    labels: bool = False,
-    caption: bool = False,
-) -> Iterator[np.ndarray]:
+@with_draw_options
+def render(spec: Spec | Plan, style: str | None = None, **given: Any) -> Iterator[np.ndarray]:
     """Yield one frame per plan frame, as (H, W, 3) uint8 arrays.
 
     Parameters
@@ -73,6 +93,8 @@ def render(
     style : {"tutorial", "flat", "matrix"}
         The tutorial's slanted 3-D look, the numerical figures' flat one, or the matrix
         view (``y = C x``, one row of C per frame; see :func:`matrix_figure`).
+    theme : str or Theme
+        Colours, line widths and fonts (``"tutorial"``).
     dpi : float, optional
         Pixels per inch (150, the tutorial's, by default).
     values : bool
@@ -80,27 +102,30 @@ def render(
         kernel's weights small in each tap, output values with one decimal.
     x, weight : array_like, optional
         The input and kernel to print (implies ``values``); drawn from ``seed`` when
-        missing, as the tutorial's numerical figures were.
+        missing, as the tutorial's numerical figures were. The matrix view prints the
+        kernel ``weight`` (or the one ``seed`` draws) in C.
     seed : int
         Seed of numpy's legacy generator for drawn values (1234, the tutorial's).
     labels : bool
         Write "input" and "output" beside the planes.
     caption : bool
         Write the spec and its output-size arithmetic under the drawing.
+    duration, loop : int
+        Timing, for writers (not used to draw).
 
     Yields
     ------
     ndarray (H, W, 3) uint8
         The frames, in raster order of the output cells.
     """
-    yield from scene(
-        spec,
-        style,
-        dpi=dpi,
-        values=values,
-        x=x,
-        weight=weight,
-        seed=seed,
-        labels=labels,
-        caption=caption,
-    ).frames()
+    yield from scene(spec, style, **given).frames()
+
+
+class _CallableModule(types.ModuleType):
+    """``convanim.render`` is this package and, called, :func:`render`."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Iterator[np.ndarray]:
+        return render(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

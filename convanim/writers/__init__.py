@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -26,6 +27,7 @@ __all__ = [
     "WriteOptions",
     "Writer",
     "atomic_output",
+    "check_output_path",
     "register",
     "writer_for",
     "writers",
@@ -94,6 +96,12 @@ class Writer:
         path chosen by :func:`save`; the writer need not care about atomicity).
     directory : bool
         True when the output is a folder of files rather than one file.
+    loops : bool
+        True when the format stores a loop count (GIF, WebP, APNG).
+    owned : str, optional
+        For a folder writer, a regular expression matching the file names it writes:
+        an earlier run's files of that form are removed once the new set is in place,
+        so the folder holds one run's frames (other files of the user's stay).
     """
 
     name: str
@@ -102,6 +110,8 @@ class Writer:
     description: str
     write: Callable[[FrameSource, Path, WriteOptions], None]
     directory: bool = False
+    loops: bool = False
+    owned: str | None = None
 
 
 _REGISTRY: dict[str, Writer] = {}
@@ -161,21 +171,10 @@ def _read_umask() -> int:
 _UMASK = _read_umask()
 
 
-@contextlib.contextmanager
-def atomic_output(path: str | os.PathLike[str], *, directory: bool = False) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; move it onto ``path`` only on success.
-
-    On any exception, KeyboardInterrupt included, the temporary file (or folder) is
-    removed and whatever was at ``path`` is left as it was. With ``directory=True`` the
-    files written into the temporary folder are moved into the folder ``path`` (created
-    if needed); files already there that the writer did not write are kept.
-
-    Raises
-    ------
-    ValueError
-        One line, before anything is written, when ``path`` cannot be written: its
-        folder is missing, or it is a folder where a file is expected (or the reverse).
-    """
+def check_output_path(path: str | os.PathLike[str], *, directory: bool = False) -> None:
+    """Raise a one-line ``ValueError`` unless ``path`` can be written (checked before any
+    work: its folder exists, and it is not a folder where a file is expected, or the
+    reverse)."""
     target = Path(path)
     if not os.fspath(path):
         raise ValueError("output path '' is not valid: expected a file or folder name")
@@ -194,6 +193,28 @@ def atomic_output(path: str | os.PathLike[str], *, directory: bool = False) -> I
             f"output file {os.fspath(path)!r} is not valid: expected a file name "
             "(a folder of that name exists)"
         )
+
+
+@contextlib.contextmanager
+def atomic_output(
+    path: str | os.PathLike[str], *, directory: bool = False, owned: str | None = None
+) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; move it onto ``path`` only on success.
+
+    On any exception, KeyboardInterrupt included, the temporary file (or folder) is
+    removed and whatever was at ``path`` is left as it was. With ``directory=True`` the
+    files written into the temporary folder are moved into the folder ``path`` (created
+    if needed); files already there that the writer did not write are kept.
+
+    Raises
+    ------
+    ValueError
+        One line, before anything is written, when ``path`` cannot be written: its
+        folder is missing, or it is a folder where a file is expected (or the reverse).
+    """
+    check_output_path(path, directory=directory)
+    target = Path(path)
+    parent = target.parent if str(target.parent) else Path(".")
     # Short, fixed-length temporary names: a long target name must not overflow the
     # file system's limit once a random part is added.
     if directory:
@@ -205,7 +226,7 @@ def atomic_output(path: str | os.PathLike[str], *, directory: bool = False) -> I
     try:
         yield temporary
         if directory:
-            _move_into(temporary, target)
+            _move_into(temporary, target, owned)
         else:
             # mkstemp makes 0600 files; give the result the usual permissions.
             os.chmod(temporary, 0o666 & ~_UMASK)
@@ -218,18 +239,29 @@ def atomic_output(path: str | os.PathLike[str], *, directory: bool = False) -> I
         raise
 
 
-def _move_into(temporary: Path, target: Path) -> None:
-    """Move every file of ``temporary`` into the folder ``target``, then remove it."""
+def _move_into(temporary: Path, target: Path, owned: str | None = None) -> None:
+    """Move every file of ``temporary`` into the folder ``target``, then remove it.
+
+    Files of the ``owned`` form that this run did not write (an earlier, longer run's
+    frames) are removed after the new ones are in place.
+    """
     if not target.exists():
         os.chmod(temporary, 0o777 & ~_UMASK)
         os.replace(temporary, target)
         return
     # The folder is the user's: add (or update) our files one by one, each move atomic,
     # and leave everything else in it alone.
+    written = set()
     for item in sorted(temporary.iterdir()):
         os.chmod(item, 0o666 & ~_UMASK)
         os.replace(item, target / item.name)
+        written.add(item.name)
     temporary.rmdir()
+    if owned is not None:
+        pattern = re.compile(owned)
+        for item in sorted(target.iterdir()):
+            if item.name not in written and pattern.fullmatch(item.name) and item.is_file():
+                item.unlink(missing_ok=True)
 
 
 _LOADED = False

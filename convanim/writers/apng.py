@@ -168,6 +168,7 @@ register(
         name="apng",
         extensions=(".apng",),
         animated=True,
+        loops=True,
         description="animated PNG, lossless, plays in browsers",
         write=write_apng,
     )

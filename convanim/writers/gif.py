@@ -132,6 +132,7 @@ register(
         name="gif",
         extensions=(".gif",),
         animated=True,
+        loops=True,
         description="animated GIF, one shared palette, loops forever by default",
         write=write_gif,
     )

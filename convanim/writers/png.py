@@ -61,5 +61,6 @@ register(
         description="a folder of numbered PNG frames: frame_0000.png, frame_0001.png, ...",
         write=write_frames,
         directory=True,
+        owned=r"frame_[0-9]{4,}\.png",
     )
 )

@@ -91,6 +91,7 @@ register(
         name="webp",
         extensions=(".webp",),
         animated=True,
+        loops=True,
         description="animated lossless WebP, every colour exact",
         write=write_webp,
     )

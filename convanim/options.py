@@ -1,0 +1,523 @@
+"""One table of options: every front-end (command line, manifest, Sphinx) reads it.
+
+Each :class:`Option` says once what a parameter is called in Python, on the command line
+(a flag), in a gallery manifest (a field) and in the Sphinx directive (an option), what
+type it has, its default and its valid range. The CLI's flags, the manifest's fields
+and the directive's options are generated from :data:`OPTIONS`, and every value is
+checked by the same :meth:`Option.check`, so the same mistake is refused with the same
+message everywhere; each front-end only prefixes it with the name in its own words.
+
+:class:`DrawOptions` is the frozen, validated set of drawing options that ``save``,
+``animate``, the renderers and the gallery share.
+
+Pure Python and numpy: no matplotlib here.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import math
+import numbers
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any, Literal
+
+import numpy as np
+
+from .errors import SpecError, invalid
+from .theme import THEMES, Theme, theme_named
+
+__all__ = [
+    "OPTIONS",
+    "STYLES",
+    "DrawOptions",
+    "Option",
+    "draw_option_names",
+    "option",
+    "with_draw_options",
+]
+
+STYLES: tuple[str, ...] = ("tutorial", "flat", "matrix")
+"""The views: the tutorial's slanted planes, the numerical figures' flat grids, and the
+matrix view ``y = C x``."""
+
+TUTORIAL_SEED = 1234
+_SIZE = re.compile(r"^-?[0-9]+(x-?[0-9]+){0,2}$")  # ASCII digits only, as typed
+_INT = re.compile(r"^-?[0-9]+$")
+
+Kind = Literal["sizes", "int", "number", "flag", "choice", "array", "theme", "text"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Option:
+    """One parameter, in every front-end's words.
+
+    Attributes
+    ----------
+    name : str
+        The Python keyword (``"dpi"``, ``"input_size"``).
+    kind : str
+        ``"sizes"`` (an int or one per axis, typed ``5x7``), ``"int"``, ``"number"``,
+        ``"flag"`` (a bool), ``"choice"``, ``"array"`` (nested lists of numbers),
+        ``"theme"`` or ``"text"``.
+    group : {"spec", "draw", "write"}
+        What the value configures: the :class:`~convanim.Spec`, the drawing
+        (:class:`DrawOptions`) or the file.
+    default : object
+        The value when the option is not given.
+    help : str
+        One line for ``--help`` and the docs.
+    flag, short : str, optional
+        The command-line flag (``--dpi``) and its short form (``-i``); None: no flag.
+    field : str, optional
+        The manifest field; None: not in manifests.
+    directive : str, optional
+        The Sphinx directive option; None: not in the directive.
+    choices : tuple, optional
+        Valid values of a ``"choice"``.
+    low, high : float, optional
+        Valid range of an ``"int"`` or ``"number"``.
+    required : bool
+        Whether every use must give it.
+    """
+
+    name: str
+    kind: Kind
+    group: Literal["spec", "draw", "write"]
+    default: Any = None
+    help: str = ""
+    flag: str | None = None
+    short: str | None = None
+    field: str | None = None
+    directive: str | None = None
+    choices: tuple[Any, ...] | None = None
+    low: float | None = None
+    high: float | None = None
+    required: bool = False
+
+    # -- what is valid ----------------------------------------------------------------
+    @property
+    def expected(self) -> str:
+        """What is valid, in words (the end of every error about this option)."""
+        if self.kind == "choice":
+            return "one of " + ", ".join(map(repr, self.choices))
+        if self.kind == "theme":
+            return "one of " + ", ".join(map(repr, THEMES)) + " or a Theme"
+        if self.kind in ("int", "number"):
+            noun = "an integer" if self.kind == "int" else "a number"
+            if self.low is not None and self.high is not None:
+                return f"{noun} between {_show(self.low)} and {_show(self.high)}"
+            if self.low is not None:
+                return f"{noun} >= {_show(self.low)}"
+            return noun
+        return {
+            "sizes": "an integer or one per axis like 5x7",
+            "flag": "true or false",
+            "array": "a nested list of numbers like [[1, 2], [3, 4]]",
+            "text": "a string",
+        }[self.kind]
+
+    def check(self, value: Any) -> Any:
+        """``value`` as this option holds it, or the usual one-line :class:`SpecError`.
+
+        Spec parameters (``group == "spec"``) are only shaped here; the
+        :class:`~convanim.Spec` checks their ranges itself.
+        """
+        if value is None and not self.required and self.default is None:
+            return None
+        kind = self.kind
+        if kind == "flag":
+            if not isinstance(value, (bool, np.bool_)):
+                raise invalid(self.name, value, self.expected)
+            return bool(value)
+        if kind in ("int", "number"):
+            integral = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+            real = isinstance(value, numbers.Real) and not isinstance(value, bool)
+            if not (integral if kind == "int" else real) or not math.isfinite(value):
+                raise invalid(self.name, value, self.expected)
+            if (self.low is not None and value < self.low) or (
+                self.high is not None and value > self.high
+            ):
+                raise invalid(self.name, value, self.expected)
+            return int(value) if kind == "int" else value
+        if kind == "choice":
+            if not isinstance(value, str) or value not in self.choices:
+                raise invalid(self.name, value, self.expected)
+            return value
+        if kind == "theme":
+            return theme_named(value)
+        if kind == "text":
+            if not isinstance(value, str):
+                raise invalid(self.name, value, self.expected)
+            return value
+        if kind == "array":
+            return _array(self.name, value, self.expected)
+        # sizes: an int or a tuple of ints; the Spec checks the values
+        if isinstance(value, list):
+            value = tuple(value)
+        return value
+
+    # -- typed text (command line, directive) ------------------------------------------
+    def parse(self, text: str) -> Any:
+        """The value of ``text`` as a user typed it (a flag's or a directive's value)."""
+        stripped = text.strip()
+        if self.kind == "sizes":
+            if not _SIZE.match(stripped):
+                raise invalid(self.name, text, self.expected)
+            parts = tuple(int(part) for part in stripped.split("x"))
+            return parts[0] if len(parts) == 1 else parts
+        if self.kind == "int":
+            if not _INT.match(stripped):
+                raise invalid(self.name, text, self.expected)
+            return self.check(int(stripped))
+        if self.kind == "number":
+            try:
+                number = float(stripped)
+            except ValueError:
+                raise invalid(self.name, text, self.expected) from None
+            return self.check(number)
+        if self.kind == "flag":
+            if stripped.lower() in ("", "true", "yes", "1"):
+                return True
+            if stripped.lower() in ("false", "no", "0"):
+                return False
+            raise invalid(self.name, text, self.expected)
+        if self.kind == "array":
+            try:
+                value = json.loads(stripped)
+            except ValueError:
+                raise invalid(self.name, text, self.expected) from None
+            return self.check(value)
+        return self.check(stripped)
+
+
+def _show(number: float) -> str:
+    return f"{number:g}" if isinstance(number, float) else str(number)
+
+
+def _array(name: str, value: Any, expected: str) -> np.ndarray:
+    def numeric(item: object) -> bool:
+        if isinstance(item, (list, tuple)):
+            return bool(item) and all(numeric(part) for part in item)
+        return (
+            isinstance(item, (numbers.Real, np.number))
+            and not isinstance(item, (bool, np.bool_))
+            and math.isfinite(item)
+        )
+
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "iuf" or not np.isfinite(value).all():
+            raise SpecError(
+                f"{name} is not valid: expected finite numbers",
+                parameter=name,
+                expected="finite numbers",
+            )
+        array = value.astype(np.float64)
+    elif isinstance(value, (list, tuple)) and numeric(value):
+        try:
+            array = np.array(value, dtype=np.float64)
+        except ValueError:  # ragged
+            raise SpecError(
+                f"{name} is not valid: expected {expected}", parameter=name, expected=expected
+            ) from None
+    else:
+        raise SpecError(
+            f"{name} is not valid: expected {expected}", parameter=name, expected=expected
+        )
+    array.flags.writeable = False
+    return array
+
+
+def _spec(name, flag, short=None, *, default=None, help="", field=None, directive=None, **extra):
+    return Option(
+        name=name,
+        kind=extra.pop("kind", "sizes"),
+        group="spec",
+        default=default,
+        help=help,
+        flag=flag,
+        short=short,
+        field=name if field is None else field,
+        directive=flag.lstrip("-") if directive is None else directive,
+        **extra,
+    )
+
+
+OPTIONS: tuple[Option, ...] = (
+    # -- the spec -----------------------------------------------------------------------
+    _spec(
+        "op",
+        "--op",
+        kind="choice",
+        choices=("conv", "conv_transpose", "max_pool", "avg_pool"),
+        default="conv",
+        help="operation",
+    ),
+    _spec("input_size", "--input", "-i", required=True, help="input size"),
+    _spec("kernel_size", "--kernel", "-k", required=True, help="kernel size"),
+    _spec("stride", "--stride", "-s", default=1, help="stride"),
+    _spec("padding", "--padding", "-p", default=0, help="padding"),
+    _spec("dilation", "--dilation", "-d", default=1, help="dilation"),
+    _spec(
+        "output_padding",
+        "--output-padding",
+        default=0,
+        help="conv_transpose only: extra rows/columns at the bottom/right",
+    ),
+    # -- the drawing ----------------------------------------------------------------------
+    Option(
+        name="style",
+        kind="choice",
+        group="draw",
+        default="tutorial",
+        choices=STYLES,
+        help="the look: the tutorial's slanted planes, flat grids, or y = C x",
+        flag="--style",
+        field="style",
+        directive="style",
+    ),
+    Option(
+        name="theme",
+        kind="theme",
+        group="draw",
+        default="tutorial",
+        help="colours, line widths and fonts",
+        flag="--theme",
+        field="theme",
+        directive="theme",
+    ),
+    Option(
+        name="dpi",
+        kind="number",
+        group="draw",
+        default=None,
+        low=10,
+        high=1200,
+        help="pixels per inch (150)",
+        flag="--dpi",
+        field="dpi",
+        directive="dpi",
+    ),
+    Option(
+        name="values",
+        kind="flag",
+        group="draw",
+        default=False,
+        help="print input, kernel and output numbers in the cells",
+        flag="--values",
+        field="values",
+        directive="values",
+    ),
+    Option(
+        name="x",
+        kind="array",
+        group="draw",
+        default=None,
+        help="the input to print (implies values)",
+        field="x",
+        directive="x",
+    ),
+    Option(
+        name="weight",
+        kind="array",
+        group="draw",
+        default=None,
+        help="the kernel to print (implies values; the matrix view's C)",
+        field="weight",
+        directive="weight",
+    ),
+    Option(
+        name="seed",
+        kind="int",
+        group="draw",
+        default=TUTORIAL_SEED,
+        low=0,
+        high=2**32 - 1,
+        help="seed of the drawn numbers (1234, the tutorial's)",
+        flag="--seed",
+        field="seed",
+        directive="seed",
+    ),
+    Option(
+        name="labels",
+        kind="flag",
+        group="draw",
+        default=False,
+        help='label the planes "input" and "output"',
+        flag="--labels",
+        field="labels",
+        directive="labels",
+    ),
+    Option(
+        name="caption",
+        kind="flag",
+        group="draw",
+        default=False,
+        help="write the spec and its output-size arithmetic underneath",
+        flag="--caption",
+        field="caption",
+        directive="caption",
+    ),
+    Option(
+        name="duration",
+        kind="int",
+        group="draw",
+        default=1000,
+        low=1,
+        high=655_350,
+        help="milliseconds per frame (1000)",
+        flag="--duration",
+        field="duration",
+        directive="duration",
+    ),
+    Option(
+        name="loop",
+        kind="int",
+        group="draw",
+        default=0,
+        low=0,
+        high=65_535,
+        help="times to play, 0 = forever (0)",
+        flag="--loop",
+        field="loop",
+        directive="loop",
+    ),
+    # -- the file -------------------------------------------------------------------------
+    Option(
+        name="frame",
+        kind="int",
+        group="write",
+        default=0,
+        help="the frame a still (.png, .svg, .pdf) shows (0)",
+        flag="--frame",
+    ),
+)
+"""Every option, in the order ``--help`` lists them."""
+
+_BY_NAME = {entry.name: entry for entry in OPTIONS}
+
+
+def option(name: str) -> Option:
+    """The :class:`Option` called ``name`` in Python."""
+    return _BY_NAME[name]
+
+
+def draw_option_names() -> tuple[str, ...]:
+    """The Python names of the drawing options, as :class:`DrawOptions` holds them."""
+    return tuple(entry.name for entry in OPTIONS if entry.group == "draw")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class DrawOptions:
+    """How to draw an animation: checked once, shared by every part that draws.
+
+    Every field is an :data:`OPTIONS` entry of group ``"draw"`` and is checked by it;
+    the combinations are checked here (the matrix view prints C's weights itself, so it
+    takes no ``values``, ``labels`` or ``caption``).
+
+    Attributes
+    ----------
+    style : {"tutorial", "flat", "matrix"}
+    theme : Theme
+    dpi : float or None
+        None: 150, the tutorial's.
+    values : bool
+        Numbers in the cells (implied by ``x`` or ``weight``).
+    x, weight : ndarray or None
+        The input and kernel to print; drawn from ``seed`` when missing.
+    seed : int
+    labels, caption : bool
+    duration, loop : int
+        Milliseconds per frame; times to play (0: forever).
+    """
+
+    style: str = "tutorial"
+    theme: Theme = THEMES["tutorial"]
+    dpi: float | None = None
+    values: bool = False
+    x: np.ndarray | None = None
+    weight: np.ndarray | None = None
+    seed: int = TUTORIAL_SEED
+    labels: bool = False
+    caption: bool = False
+    duration: int = 1000
+    loop: int = 0
+
+    def __post_init__(self) -> None:
+        for name in draw_option_names():
+            object.__setattr__(self, name, option(name).check(getattr(self, name)))
+        if self.style == "matrix":
+            if self.x is not None:
+                raise SpecError(
+                    "x is not valid with style = 'matrix': expected no x (the matrix view "
+                    "draws C, which does not depend on the input; give weight or seed)",
+                    parameter="x",
+                    expected="no x",
+                )
+            for name in ("labels", "caption", "values"):
+                if getattr(self, name):
+                    raise SpecError(
+                        f"{name} = True is not valid with style = 'matrix': expected False "
+                        "(the matrix view prints C's weights itself)",
+                        parameter=name,
+                        value=True,
+                        expected="False",
+                    )
+
+    @property
+    def numbered(self) -> bool:
+        """Whether numbers are printed in the cells."""
+        return self.values or self.x is not None or self.weight is not None
+
+    def replace(self, **changes: Any) -> DrawOptions:
+        """A copy with ``changes`` applied (and checked)."""
+        current = {field.name: getattr(self, field.name) for field in fields(self)}
+        return DrawOptions(**{**current, **changes})
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every field by name."""
+        return {field.name: getattr(self, field.name) for field in fields(self)}
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> DrawOptions:
+        """Options from a mapping of Python names (others refused, one line)."""
+        known = set(draw_option_names())
+        for name in values:
+            if name not in known:
+                raise invalid("option", name, "one of " + ", ".join(draw_option_names()), detail="")
+        return cls(**values)
+
+
+def with_draw_options(function: Callable) -> Callable:
+    """Give ``function(..., **options)`` the drawing options as keyword parameters.
+
+    The signature (what ``help()``, IDEs and Sphinx show) is generated from
+    :data:`OPTIONS`, so a new option appears in every public signature at once.
+    """
+    signature = inspect.signature(function)
+    parameters = [
+        parameter
+        for parameter in signature.parameters.values()
+        if parameter.kind is not inspect.Parameter.VAR_KEYWORD
+    ]
+    taken = {parameter.name for parameter in parameters}
+    for name in draw_option_names():
+        if name not in taken:
+            parameters.append(
+                inspect.Parameter(
+                    name, inspect.Parameter.KEYWORD_ONLY, default=option(name).default
+                )
+            )
+    function.__signature__ = signature.replace(parameters=parameters)
+    return function
+
+
+def draw_options(options: DrawOptions | None, given: Mapping[str, Any]) -> DrawOptions:
+    """``options`` with the keywords ``given`` applied, or options from ``given`` alone."""
+    if options is None:
+        return DrawOptions.from_mapping(given)
+    if not isinstance(options, DrawOptions):
+        raise invalid("options", options, "a DrawOptions")
+    return options.replace(**given) if given else options
