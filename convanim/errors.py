@@ -83,6 +83,11 @@ class ManifestError(SpecError):
     entry: str | None = None
 
 
+# Tracebacks and reprs name the public place: convanim.SpecError.
+SpecError.__module__ = "convanim"
+ManifestError.__module__ = "convanim.gallery"
+
+
 def _rebuild(kind, message, parameter, axis, value, expected):
     return kind(message, parameter=parameter, axis=axis, value=value, expected=expected)
 

@@ -34,8 +34,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .spec import Spec, SpecError
-from .values import TUTORIAL_SEED
+from .drawable import check_drawable, check_matrix
+from .errors import ManifestError, SpecError
+from .options import OPTIONS, DrawOptions, draw_option_names
+from .spec import Spec
+from .values import numbers
 
 __all__ = [
     "GalleryEntry",
@@ -45,31 +48,11 @@ __all__ = [
     "parse_manifest",
 ]
 
-_SPEC_FIELDS = (
-    "op",
-    "input_size",
-    "kernel_size",
-    "stride",
-    "padding",
-    "dilation",
-    "output_padding",
-)
-_OPTION_FIELDS = {
-    "transpose": bool,
-    "style": str,
-    "duration": int,
-    "loop": int,
-    "description": str,
-    "values": bool,
-    "seed": int,
-    "labels": bool,
-    "caption": bool,
-    "x": list,
-    "weight": list,
-}
-_FIELDS = ("name", *_SPEC_FIELDS, *_OPTION_FIELDS)
+_GALLERY_FIELDS = ("name", "transpose", "description")
+_SPEC_OPTIONS = {entry.field: entry for entry in OPTIONS if entry.group == "spec" and entry.field}
+_DRAW_OPTIONS = {entry.field: entry for entry in OPTIONS if entry.group == "draw" and entry.field}
+_FIELDS = ("name", *_SPEC_OPTIONS, "transpose", *_DRAW_OPTIONS, "description")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_STYLES = ("tutorial", "flat", "matrix")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -78,38 +61,27 @@ class GalleryEntry:
 
     name: str
     spec: Spec
-    style: str = "tutorial"
-    duration: int = 1000
-    loop: int = 0
+    options: DrawOptions = field(default_factory=DrawOptions)
     description: str = ""
-    values: bool = False
-    seed: int = TUTORIAL_SEED
-    labels: bool = False
-    caption: bool = False
-    x: tuple | None = None
-    weight: tuple | None = None
     source: dict = field(default_factory=dict, compare=False, repr=False)
 
     def render_options(self) -> dict[str, object]:
-        """Keyword arguments for :func:`convanim.api.save` and the renderers."""
-        return {
-            "style": self.style,
-            "values": self.values,
-            "x": None if self.x is None else np.array(self.x, dtype=np.float64),
-            "weight": None if self.weight is None else np.array(self.weight, dtype=np.float64),
-            "seed": self.seed,
-            "labels": self.labels,
-            "caption": self.caption,
-        }
+        """Keyword arguments for :func:`convanim.api.save` and the renderers (the drawing
+        options but the timing)."""
+        options = self.options.as_dict()
+        options.pop("duration"), options.pop("loop")
+        return options
+
+    def __getattr__(self, name: str):
+        # entry.style, entry.duration ...: the drawing options read as attributes
+        if name in draw_option_names():
+            return getattr(self.options, name)
+        raise AttributeError(name)
 
     @property
     def filename(self) -> str:
         """The output file's name."""
         return f"{self.name}.gif"
-
-
-class ManifestError(SpecError):
-    """A manifest entry (or the manifest itself) is not valid."""
 
 
 def default_manifest_text() -> str:
@@ -129,8 +101,16 @@ def _entry(index: int, table: object) -> GalleryEntry:
         else f"gallery entry #{index + 1}"
     )
 
-    def fail(message: str) -> ManifestError:
-        return ManifestError(f"{label}: {message}")
+    def fail(error: SpecError | str) -> ManifestError:
+        if isinstance(error, str):
+            return ManifestError(f"{label}: {error}")
+        return ManifestError(
+            f"{label}: {error}",
+            parameter=error.parameter,
+            axis=error.axis,
+            value=error.value,
+            expected=error.expected,
+        )
 
     for key in table:
         if key not in _FIELDS:
@@ -143,74 +123,40 @@ def _entry(index: int, table: object) -> GalleryEntry:
     for required in ("op", "input_size", "kernel_size"):
         if required not in table:
             raise fail(f"field {required!r} is missing: expected it in every entry")
-    arguments = {
-        key: tuple(value) if isinstance(value, list) else value
-        for key, value in table.items()
-        if key in _SPEC_FIELDS
-    }
+    for key, kind in (("transpose", bool), ("description", str)):
+        if key in table and not isinstance(table[key], kind):
+            raise fail(f"{key} = {table[key]!r} is not valid: expected {kind.__name__}")
     try:
+        arguments = {
+            entry.name: entry.check(table[key])
+            for key, entry in _SPEC_OPTIONS.items()
+            if key in table
+        }
         spec = Spec(**arguments)
         if table.get("transpose", False):
             spec = spec.transpose()
+        drawing = {
+            entry.name: entry.check(table[key])
+            for key, entry in _DRAW_OPTIONS.items()
+            if key in table
+        }
+        options = DrawOptions(**drawing)
+        check_drawable(spec)
+        if options.style == "matrix":
+            check_matrix(spec, labels=False, caption=False, values=False)
+        if options.numbered:
+            numbers(spec, x=options.x, weight=options.weight, seed=options.seed)
+        elif options.weight is not None and spec.is_pool:
+            numbers(spec, weight=options.weight)
     except SpecError as error:
-        raise fail(str(error)) from None
-    options: dict[str, object] = {}
-    for key, kind in _OPTION_FIELDS.items():
-        if key not in table:
-            continue
-        value = table[key]
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise fail(f"{key} = {value!r} is not valid: expected {kind.__name__}")
-        options[key] = value
-    if options.get("style", "tutorial") not in _STYLES:
-        raise fail(
-            f"style = {options['style']!r} is not valid: expected one of "
-            + ", ".join(map(repr, _STYLES))
-        )
-    if not 1 <= options.get("duration", 1000) <= 655_350:
-        raise fail(
-            f"duration = {options['duration']} is not valid: "
-            "expected an integer between 1 and 655350"
-        )
-    if not 0 <= options.get("loop", 0) <= 65_535:
-        raise fail(
-            f"loop = {options['loop']} is not valid: expected an integer between 0 and 65535"
-        )
-    if spec.ndim == 3:
-        raise fail(f"input_size = {spec.input_size} is not valid: expected 1 or 2 axes to draw")
-    options.pop("transpose", None)
-    for key, shape in (("x", spec.input_size), ("weight", spec.kernel_size)):
-        if key in options:
-            try:
-                array = np.array(options[key], dtype=np.float64)
-            except (TypeError, ValueError):
-                array = None
-            if array is None or array.shape != shape:
-                raise fail(
-                    f"{key} is not valid: expected a nested list of numbers of shape {shape}"
-                )
-            options[key] = _freeze(array.tolist())
-    if options.get("style") == "matrix":
-        if spec.op == "max_pool":
-            raise fail(
-                "style = 'matrix' is not valid for max_pool: expected a linear op "
-                "(conv, conv_transpose or avg_pool)"
-            )
-        for flag in ("labels", "caption", "values"):
-            if options.get(flag):
-                raise fail(f"{flag} = true is not valid with style = 'matrix': expected false")
-    if "weight" in options and spec.is_pool:
-        raise fail(f"weight is not valid for {spec.op}: expected no weight (pooling has none)")
-    if "seed" in options and not 0 <= options["seed"] < 2**32:
-        raise fail(
-            f"seed = {options['seed']} is not valid: expected an integer between 0 and 4294967295"
-        )
-    return GalleryEntry(name=raw_name, spec=spec, source=dict(table), **options)
-
-
-def _freeze(value: object) -> object:
-    """Nested lists as nested tuples, so an entry stays hashable and immutable."""
-    return tuple(_freeze(item) for item in value) if isinstance(value, list) else value
+        raise fail(error) from None
+    return GalleryEntry(
+        name=raw_name,
+        spec=spec,
+        options=options,
+        description=table.get("description", ""),
+        source=dict(table),
+    )
 
 
 def parse_manifest(text: str, *, origin: str = "manifest") -> list[GalleryEntry]:
@@ -262,14 +208,7 @@ def _build_one(entry: GalleryEntry, out_dir: str) -> str:
     from .api import save
 
     path = Path(out_dir) / entry.filename
-    save(
-        entry.spec,
-        path,
-        duration=entry.duration,
-        loop=entry.loop,
-        progress=False,
-        **entry.render_options(),
-    )
+    save(entry.spec, path, options=entry.options, progress=False)
     return str(path)
 
 
@@ -349,7 +288,14 @@ def build_gallery(
             bar.close()
     written = [out / entry.filename for entry in entries]
     _write_text(out / "manifest.toml", text)
-    _write_text(out / "README.md", gallery_readme(entries, attribution))
+    command = f"convanim gallery --out {os.fspath(out_dir)}"
+    source = "`manifest.toml`"
+    if manifest is not None:
+        command += f" --manifest {os.fspath(manifest)}"
+        source += f" (a copy of `{os.fspath(manifest)}`)"
+    _write_text(
+        out / "README.md", gallery_readme(entries, attribution, command=command, source=source)
+    )
     return [*written, out / "manifest.toml", out / "README.md"]
 
 
@@ -396,12 +342,21 @@ def _versions() -> str:
     )
 
 
-def gallery_readme(entries: Iterable[GalleryEntry], attribution: str | None = None) -> str:
-    """The gallery's README: each animation with its parameters and size arithmetic."""
+def gallery_readme(
+    entries: Iterable[GalleryEntry],
+    attribution: str | None = None,
+    *,
+    command: str = "convanim gallery --out gallery",
+    source: str = "`manifest.toml`",
+) -> str:
+    """The gallery's README: each animation with its parameters and size arithmetic.
+
+    ``command`` and ``source`` say how it was made (the command line and the manifest).
+    """
     lines = [
         "# convanim gallery",
         "",
-        "Generated by `convanim gallery --out gallery` from `manifest.toml`; do not edit by hand.",
+        f"Generated by `{command}` from {source}; do not edit by hand.",
         "",
         _versions(),
         "",

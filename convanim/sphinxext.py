@@ -37,7 +37,6 @@ import functools
 import hashlib
 import json
 import os
-import re
 import time
 from importlib import resources
 from pathlib import Path
@@ -49,54 +48,26 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from . import __version__
-from .spec import Spec, SpecError
+from .drawable import check_drawable
+from .errors import SpecError
+from .options import OPTIONS, DrawOptions
+from .spec import Spec
 
 __all__ = ["ConvanimDirective", "setup"]
 
 logger = logging.getLogger(__name__)
 
-_SIZE = re.compile(r"^-?\d+(x-?\d+){0,2}$")  # the command line's per-axis syntax
-_INT = re.compile(r"^-?\d+$")
-
-_SIZES = ("input", "kernel", "stride", "padding", "dilation", "output-padding")
-_INTS = ("duration", "loop", "seed")
-_FLAGS = ("transposed", "values", "labels", "caption")
-_ARRAYS = ("x", "weight")
-_OPTIONS = (
-    "op",
-    "axes",
-    *_SIZES,
-    "transposed",
-    "style",
-    "duration",
-    "loop",
-    "dpi",
-    "values",
-    "x",
-    "weight",
-    "seed",
-    "labels",
-    "caption",
-    "alt",
-)
+# The directive's options: the table's (spec and drawing), plus three of its own.
+_TABLE = {
+    entry.directive: entry
+    for entry in OPTIONS
+    if entry.directive is not None and entry.group in ("spec", "draw")
+}
+_OWN = ("axes", "transposed", "alt")
+_OPTIONS = (*_TABLE, *_OWN)
 
 # The parameter a one-line SpecError names, and the option that sets it.
-_OPTION_OF = {
-    "op": "op",
-    "input_size": "input",
-    "kernel_size": "kernel",
-    "stride": "stride",
-    "padding": "padding",
-    "dilation": "dilation",
-    "output_padding": "output-padding",
-    "style": "style",
-    "duration": "duration",
-    "loop": "loop",
-    "dpi": "dpi",
-    "seed": "seed",
-    "x": "x",
-    "weight": "weight",
-}
+_OPTION_OF = {entry.name: name for name, entry in _TABLE.items()}
 
 
 class _Unknown(str):
@@ -126,51 +97,10 @@ def _fail(option: str, message: str) -> _OptionError:
     return _OptionError(option, f":{option}: {message}")
 
 
-def _size(option: str, text: str) -> int | tuple[int, ...]:
-    if not _SIZE.match(text.strip()):
-        raise _fail(option, f"{text!r} is not valid: expected an integer or one per axis like 5x7")
-    values = tuple(int(part) for part in text.strip().split("x"))
-    return values[0] if len(values) == 1 else values
-
-
-def _integer(option: str, text: str) -> int:
-    if not _INT.match(text.strip()):
-        raise _fail(option, f"{option} = {text!r} is not valid: expected an integer")
-    return int(text)
-
-
-def _number(option: str, text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise _fail(option, f"{option} = {text!r} is not valid: expected a number") from None
-
-
-def _array(option: str, text: str) -> list:
-    try:
-        value = json.loads(text)
-    except ValueError:
-        value = None
-
-    def numeric(item: object) -> bool:
-        if isinstance(item, list):
-            return bool(item) and all(numeric(part) for part in item)
-        return isinstance(item, (int, float)) and not isinstance(item, bool)
-
-    if not isinstance(value, list) or not numeric(value):
-        raise _fail(
-            option,
-            f"{text!r} is not valid: expected a nested list of numbers like [[1, 2], [3, 4]]",
-        )
-    return value
-
-
-def _spec_error(error: ValueError) -> _OptionError:
+def _spec_error(error: SpecError) -> _OptionError:
     """A SpecError's one line, prefixed by the option it is about (as the CLI's flag)."""
-    message = str(error)
-    name = re.split(r"[\[ .]", message, maxsplit=1)[0]
-    option = _OPTION_OF.get(name)
-    return _OptionError(option, f":{option}: {message}" if option else message)
+    option = _OPTION_OF.get(getattr(error, "parameter", None) or "")
+    return _OptionError(option, f":{option}: {error}" if option else str(error))
 
 
 def _parse(options: dict[str, Any]) -> tuple[Spec, dict[str, Any], str | None]:
@@ -188,52 +118,49 @@ def _parse(options: dict[str, Any]) -> tuple[Spec, dict[str, Any], str | None]:
                 f"option :{required}: is missing: expected it in every convanim directive "
                 f"(like :{required}: 5, or 5x7 per axis)",
             )
-    for flag in _FLAGS:
-        if flag in options and options[flag].strip():
-            raise _fail(flag, f"{options[flag]!r} is not valid: expected no value (a flag)")
-    sizes = {name: _size(name, options[name]) for name in _SIZES if name in options}
+    if "transposed" in options and options["transposed"].strip():
+        raise _fail(
+            "transposed", f"{options['transposed']!r} is not valid: expected no value (a flag)"
+        )
+    parsed: dict[str, Any] = {}
+    for name, entry in _TABLE.items():
+        if name in options:
+            try:
+                parsed[entry.name] = entry.parse(options[name])
+            except SpecError as error:
+                raise _spec_error(error) from None
+    spec_values = {
+        entry.name: parsed.pop(entry.name)
+        for entry in _TABLE.values()
+        if entry.group == "spec" and entry.name in parsed
+    }
     if "axes" in options:
         # The command line's plain integers make a 2-D spec; :axes: 1 makes them 1-D.
         axes = options["axes"].strip()
         if axes not in ("1", "2"):
             raise _fail("axes", f"axes = {axes!r} is not valid: expected 1 or 2 (axes to draw)")
-        sizes = {
+        spec_values = {
             name: (value,) * int(axes) if isinstance(value, int) else value
-            for name, value in sizes.items()
+            for name, value in spec_values.items()
         }
-    op = options.get("op", "conv").strip()
+    op = spec_values.pop("op", "conv")
     if "transposed" in options:
         if op not in ("conv", "conv_transpose"):
             raise _fail("transposed", f"is not valid with :op: {op}: expected :op: conv")
         op = "conv_transpose"
     try:
-        spec = Spec(
-            op,
-            sizes["input"],
-            sizes["kernel"],
-            stride=sizes.get("stride", 1),
-            padding=sizes.get("padding", 0),
-            dilation=sizes.get("dilation", 1),
-            output_padding=sizes.get("output-padding", 0),
-        )
+        spec = Spec(op, **spec_values)
+        check_drawable(spec)
+        # Checked now, so a bad combination names its option and line.
+        DrawOptions(**parsed)
     except SpecError as error:
         raise _spec_error(error) from None
-    if spec.ndim == 3:
-        raise _fail(
-            "input", f"input_size = {spec.input_size} is not valid: expected 1 or 2 axes to draw"
-        )
-    render: dict[str, Any] = {"style": options.get("style", "tutorial").strip()}
-    for name in _INTS:
-        if name in options:
-            render[name] = _integer(name, options[name])
-    if "dpi" in options:
-        render["dpi"] = _number("dpi", options["dpi"])
-    for name in ("values", "labels", "caption"):
-        if name in options:
-            render[name] = True
-    for name in _ARRAYS:
-        if name in options:
-            render[name] = _array(name, options[name])
+    render = {
+        name: value.tolist() if hasattr(value, "tolist") else value
+        for name, value in parsed.items()
+    }
+    if "theme" in render:
+        render["theme"] = options["theme"].strip()
     alt = options.get("alt", "").strip() or None
     return spec, render, alt
 
@@ -244,7 +171,7 @@ def _drawing_code_fingerprint() -> str:
     (between releases too, in a checkout) never serves an old cached picture."""
     package = resources.files("convanim")
     digest = hashlib.sha256()
-    for folder in (package, package / "render", package / "writers"):
+    for folder in (package, package / "layout", package / "render", package / "writers"):
         for item in sorted(folder.iterdir(), key=lambda entry: entry.name):
             if item.name.endswith(".py"):
                 digest.update(item.name.encode())

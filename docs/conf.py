@@ -37,7 +37,9 @@ html_title = f"convanim {release}"
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "none"  # types are in the numpydoc sections
-autodoc_preserve_defaults = True
+# Defaults are shown by value: the drawing options are a signature generated from the
+# options table, which has no source text for autodoc to preserve.
+autodoc_preserve_defaults = False
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 
@@ -82,7 +84,9 @@ def _toml(value: object) -> str:
 
 
 def _plain(value: object) -> object:
-    """Nested tuples of floats as nested lists, integral numbers as ints."""
+    """Nested tuples (or arrays) of floats as nested lists, integral numbers as ints."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
     if isinstance(value, float) and value.is_integer():

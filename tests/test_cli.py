@@ -385,5 +385,7 @@ def test_gallery_refuses_a_matrix_max_pool_entry_before_writing(tmp_path):
         '[[animation]]\nname = "bad"\nop = "max_pool"\ninput_size = 4\nkernel_size = 2\nstyle = "matrix"\n'
     )
     result = run("gallery", "--manifest", str(manifest), "--out", str(tmp_path / "out"))
-    assert_user_error(result, "gallery entry 'bad': style = 'matrix' is not valid for max_pool")
+    assert_user_error(
+        result, "gallery entry 'bad': op = 'max_pool' is not valid for the matrix view"
+    )
     assert not (tmp_path / "out").exists()

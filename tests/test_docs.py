@@ -240,7 +240,7 @@ def test_too_large_to_embed_is_refused_before_drawing(monkeypatch: pytest.Monkey
     markup = anim._repr_html_()
     assert "<img" not in markup and "base64" not in markup
     assert "too large to show in the notebook" in markup
-    assert "estimated before drawing it" in markup
+    assert "estimated from its first 6 frames" in markup
     assert "the embed limit is 1.0 kB" in markup
     assert anim._gif_size is None  # refused on the estimate: nothing was encoded
 
@@ -347,7 +347,7 @@ BAD = {
            :kernel: 3
         """,
         7,
-        ":input: '5y' is not valid: expected an integer or one per axis like 5x7",
+        ":input: input_size = '5y' is not valid: expected an integer or one per axis like 5x7",
     ),
     "unknown": (
         """
@@ -360,9 +360,9 @@ BAD = {
            :strid: 2
         """,
         7,
-        "option :strid: is not valid: expected one of :op:, :axes:, :input:, :kernel:, "
-        ":stride:, :padding:, :dilation:, :output-padding:, :transposed:, :style:, "
-        ":duration:, :loop:, :dpi:, :values:, :x:, :weight:, :seed:, :labels:, :caption:, "
+        "option :strid: is not valid: expected one of :op:, :input:, :kernel:, :stride:, "
+        ":padding:, :dilation:, :output-padding:, :style:, :theme:, :dpi:, :values:, :x:, "
+        ":weight:, :seed:, :labels:, :caption:, :duration:, :loop:, :axes:, :transposed:, "
         ":alt:",
     ),
     "style": (

@@ -86,10 +86,21 @@ def test_custom_manifest_with_a_thread_pool(tmp_path):
 def test_sequential_and_parallel_builds_are_byte_identical(tmp_path):
     manifest = tmp_path / "mine.toml"
     manifest.write_text(SMALL)
-    build_gallery(tmp_path / "a", manifest, jobs=1, progress=False)
-    build_gallery(tmp_path / "b", manifest, jobs=2, progress=False)
-    for name in ("tiny.gif", "tiny_transposed.gif", "tiny_pool.gif", "README.md"):
-        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    build_gallery(tmp_path / "a" / "out", manifest, jobs=1, progress=False)
+    build_gallery(tmp_path / "b" / "out", manifest, jobs=2, progress=False)
+    for name in ("tiny.gif", "tiny_transposed.gif", "tiny_pool.gif"):
+        one, other = tmp_path / "a" / "out" / name, tmp_path / "b" / "out" / name
+        assert one.read_bytes() == other.read_bytes()
+    # the READMEs say how each was made, and nothing else differs
+    one = (tmp_path / "a" / "out" / "README.md").read_text().replace(str(tmp_path / "a"), "")
+    other = (tmp_path / "b" / "out" / "README.md").read_text().replace(str(tmp_path / "b"), "")
+    assert one == other
+    assert (
+        f"`convanim gallery --out {tmp_path / 'a' / 'out'} --manifest {manifest}`"
+        in (tmp_path / "a" / "out" / "README.md").read_text()
+    )
 
 
 BAD_ENTRIES = [
@@ -119,11 +130,11 @@ BAD_ENTRIES = [
     ),
     (
         'name = "x"\nop = "conv"\ninput_size = [4, 4, 4]\nkernel_size = 3',
-        "gallery entry 'x': input_size = (4, 4, 4) is not valid: expected 1 or 2 axes to draw",
+        "gallery entry 'x': input_size = (4, 4, 4) is not valid for drawing: expected 1 or 2 axes",
     ),
     (
         'name = "x"\nop = "conv"\ninput_size = 2\nkernel_size = 2\nx = [1, 2]',
-        "gallery entry 'x': x is not valid: expected a nested list of numbers of shape (2, 2)",
+        "gallery entry 'x': x.shape = (2,) is not valid: expected (2, 2)",
     ),
     (
         'name = "x"\nop = "max_pool"\ninput_size = 2\nkernel_size = 2\nweight = [[1, 1], [1, 1]]',
@@ -135,7 +146,7 @@ BAD_ENTRIES = [
     ),
     (
         'name = "x"\nop = "conv"\ninput_size = 5\nkernel_size = 3\nstyle = "matrix"\nlabels = true',
-        "gallery entry 'x': labels = true is not valid with style = 'matrix'",
+        "gallery entry 'x': labels = True is not valid with style = 'matrix'",
     ),
 ]
 

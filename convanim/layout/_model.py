@@ -226,6 +226,12 @@ class Drawing:
     rounding: Literal["tex", "plain"]
     theme: Theme
 
+    def __post_init__(self) -> None:
+        # Drawing order is z, ties in the order given (a stable sort): every backend
+        # reads the layers in the order they are drawn.
+        ordered = tuple(sorted(self.layers, key=lambda layer: layer.z))
+        object.__setattr__(self, "layers", ordered)
+
     def layer(self, role: str) -> Layer:
         """The first layer of ``role``."""
         for layer in self.layers:

@@ -14,12 +14,12 @@ from typing import Any
 
 import numpy as np
 
+from ..drawable import check_drawable, check_matrix, check_style
 from ..layout import FLAT, TUTORIAL
 from ..options import STYLES, DrawOptions, draw_options, with_draw_options
 from ..plan import Plan
 from ..spec import Spec
 from ..values import numbers
-from ._checks import check_drawable, check_matrix, check_style
 from .matrix import MatrixScene, matrix_figure
 from .mpl import DrawingScene
 from .scene import Scene

@@ -9,12 +9,12 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..compute import conv_matrix
+from ..drawable import check_drawable, check_matrix, check_size
 from ..layout import forward_matrix, matrix_layout, matrix_pixel_bounds, unit_pixels
 from ..plan import Plan, plan
 from ..spec import Spec
 from ..theme import TUTORIAL_THEME, Theme
 from ..values import numbers
-from ._checks import check_drawable, check_matrix, check_size
 from .mpl import DrawingScene, measure_for
 
 __all__ = ["MatrixScene", "matrix_figure"]

@@ -15,10 +15,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Polygon
 from matplotlib.path import Path as MplPath
 
+from ..drawable import check_size
 from ..layout import Drawing, Layer, unit_pixels
 from ..theme import Theme
 from ._blit import BlittedScene
-from ._checks import check_size
 from ._text import EMPTY_PATH, compound, glyphs
 
 __all__ = ["DrawingScene", "measure_for", "text_path"]

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..drawable import check_drawable, check_size
 from ..layout import TUTORIAL, Look, plane_extent, plane_layout
 from ..layout._model import _pixels
 from ..plan import Plan, plan
 from ..spec import Spec
 from ..theme import TUTORIAL_THEME, Theme
 from ..values import Numbers
-from ._checks import check_drawable, check_size
 from .mpl import DrawingScene, measure_for
 
 __all__ = ["Scene"]

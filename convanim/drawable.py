@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..errors import SpecError, invalid
-from ..options import STYLES, option
-from ..plan import Plan
-from ..spec import Spec
+from .errors import SpecError, invalid
+from .options import STYLES, option
+from .plan import Plan
+from .spec import Spec
 
 __all__ = ["MAX_SIDE", "STYLES", "check_drawable", "check_matrix", "check_size", "check_style"]
 

@@ -1,0 +1,123 @@
+"""The drawing as data: pure numpy, and enough to draw a frame without matplotlib."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+from similarity import compare
+
+from convanim import Spec
+from convanim.layout import Drawing, unit_pixels
+from convanim.render import scene
+
+
+def test_layout_theme_options_and_arithmetic_import_no_matplotlib_or_pil():
+    code = (
+        "import sys, convanim, convanim.layout, convanim.options, convanim.theme\n"
+        "from convanim import Spec, plan, evaluate, conv_matrix\n"
+        "s = Spec('conv', 5, 3, stride=2); plan(s)\n"
+        "bad = [m for m in ('matplotlib', 'PIL') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _blend(image: np.ndarray, mask: np.ndarray, rgba) -> None:
+    color = np.array(rgba[:3]) * 255
+    image[mask] = image[mask] * (1 - rgba[3]) + color * rgba[3]
+
+
+def _pil_frame(drawing: Drawing, index: int, dpi: float) -> np.ndarray:
+    """A second backend: frame ``index`` rasterised with Pillow from the drawing alone
+    (polygons and their outlines, line segments, in z order; text left out)."""
+    width, height = drawing.pixel_size(dpi)
+    left, bottom = drawing.origin()
+    unit_px = unit_pixels(dpi)
+    image = np.empty((height, width, 3))
+    image[:] = np.array(drawing.theme.background[:3]) * 255
+
+    def to_pixels(points):
+        return [((x - left) * unit_px, height - (y - bottom) * unit_px) for x, y in points]
+
+    for layer in drawing.layers:
+        paint = layer.paint
+        line_px = max(1, round(paint.width / 72.27 * dpi))
+        if layer.kind == "text":
+            continue
+        if layer.kind in ("polygons", "polygon") and paint.fill is not None:
+            mask_image = Image.new("L", (width, height), 0)
+            draw = ImageDraw.Draw(mask_image)
+            for polygon in layer.at(index):
+                draw.polygon(to_pixels(polygon), fill=255)
+            _blend(image, np.asarray(mask_image) > 127, paint.fill)
+        if paint.edge is not None and paint.width > 0:
+            mask_image = Image.new("L", (width, height), 0)
+            draw = ImageDraw.Draw(mask_image)
+            for shape in layer.at(index):
+                points = to_pixels(shape)
+                if layer.kind != "segments":
+                    points = points + points[:1]
+                draw.line(points, fill=255, width=line_px)
+            _blend(image, np.asarray(mask_image) > 127, paint.edge)
+    return image.round().astype(np.uint8)
+
+
+@pytest.mark.parametrize(
+    ("spec", "style"),
+    [
+        (Spec("conv", 5, 3, stride=2, padding=1), "tutorial"),
+        (Spec("conv_transpose", 3, 3, stride=2, padding=1), "tutorial"),
+        (Spec("conv", (4, 6), (2, 3), dilation=(1, 2)), "flat"),
+    ],
+)
+def test_a_second_backend_draws_the_same_frame_from_the_data(spec, style):
+    drawn = scene(spec, style)
+    for index in sorted({0, len(drawn) // 2, len(drawn) - 1}):
+        ours = _pil_frame(drawn.drawing, index, drawn.dpi)
+        assert ours.shape == drawn.frame(index).shape
+        agreement = compare(ours, drawn.frame(index))
+        # the same regions in the same places: only edges (lines, anti-aliasing) differ
+        assert agreement["overall"] > 0.97, agreement
+        # and the comparison can fail: another frame's window is somewhere else
+        other = _pil_frame(drawn.drawing, (index + 1) % len(drawn), drawn.dpi)
+        assert compare(other, drawn.frame(index))["overall"] < 0.9
+
+
+def test_the_drawn_shapes_are_the_layers_shapes():
+    drawn = scene(Spec("conv", 5, 3, stride=2, padding=1))
+    artists = dict((layer.role, artist) for layer, artist in drawn.artists)
+    for index in (0, 4, 8):
+        drawn.pose(index)
+        shade = drawn.drawing.layer("window_shade").at(index)
+        drawn_shade = np.array([path.vertices[:4] for path in artists["window_shade"].get_paths()])
+        np.testing.assert_allclose(drawn_shade, shade)
+        cell = drawn.drawing.layer("output_cell").at(index)[0]
+        np.testing.assert_allclose(artists["output_cell"].get_xy()[:4], cell)
+        # and the window sits where the plan puts it: its first tap's corner moves by
+        # the plane's map of (col, -row) of the window origin
+        row, col = drawn.plan.window_origin[index]
+        slant = np.array([[1.0, -0.7], [0.5, 0.65]])
+        np.testing.assert_allclose(
+            shade[0] - drawn.drawing.layer("window_shade").geometry[0],
+            np.broadcast_to(np.array([col, -row]) @ slant.T, (4, 2)),
+        )
+
+
+def test_layers_are_read_only_and_ordered_by_z():
+    drawing = scene(Spec("conv", 4, 3), "flat", values=True).drawing
+    assert [layer.z for layer in drawing.layers] == sorted(layer.z for layer in drawing.layers)
+    with pytest.raises(ValueError):
+        drawing.layer("input").geometry[0, 0, 0] = 1.0
+    assert {"input_numbers", "kernel_numbers", "output_numbers"} <= set(drawing.roles())
+    moving = {layer.role for layer in drawing.moving_layers()}
+    assert moving == {
+        "window_shade",
+        "window_grid",
+        "kernel_numbers",
+        "output_shade",
+        "output_cell",
+    }
