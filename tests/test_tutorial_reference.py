@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import os
 from pathlib import Path
 
 import numpy as np
@@ -19,9 +20,15 @@ REFERENCE_TOTAL_BYTES = 3_398_746
 @pytest.fixture(scope="session")
 def rebuilt_gallery(tmp_path_factory) -> Path:
     """The built-in gallery, built afresh with the installed code."""
-    out = tmp_path_factory.mktemp("gallery")
-    build_gallery(out, progress=False)
-    return out
+    parent = tmp_path_factory.mktemp("rebuilt")
+    # Built as CI builds it, `--out gallery` from the folder above: the README says so.
+    here = os.getcwd()
+    os.chdir(parent)
+    try:
+        build_gallery("gallery", progress=False)
+    finally:
+        os.chdir(here)
+    return parent / "gallery"
 
 
 def _gif_blocks(path: Path) -> dict[str, object]:
