@@ -275,22 +275,26 @@ def plan(spec: Spec) -> Plan:
     per_axis = [_axis_cells(spec, axis) for axis in range(ndim)]
     tap_rank = np.zeros(tap_position.shape[:2], dtype=np.uint8)
     tap_input_index = np.empty_like(tap_position)
-    tap_source_index = np.empty_like(tap_position)
+    # Without a copying padding mode a tap reads its own input cell or a zero: the
+    # source index is the input index (one read-only array, not two).
+    tap_source_index = np.empty_like(tap_position) if spec.padding_mode != "zeros" else None
     grid_rank = np.zeros(spec.grid_size, dtype=np.uint8)
     grid_source_index = np.empty((*spec.grid_size, ndim), dtype=tap_position.dtype)
+    copies = spec.padding_mode != "zeros"
     for axis, (kind, index, source) in enumerate(per_axis):
         positions = tap_position[..., axis]
         np.maximum(tap_rank, _RANK_OF_KIND[kind[positions]], out=tap_rank)
         tap_input_index[..., axis] = index[positions]
-        tap_source_index[..., axis] = source[positions]
+        if copies:
+            tap_source_index[..., axis] = source[positions]
         shape = [1] * ndim
         shape[axis] = -1
         np.maximum(grid_rank, _RANK_OF_KIND[kind].reshape(shape), out=grid_rank)
         grid_source_index[..., axis] = source.reshape(shape)
     tap_kind = _KIND_OF_RANK[tap_rank]
     tap_input_index[tap_kind != CellKind.INPUT] = -1
-    reads = (tap_kind == CellKind.INPUT) | (tap_kind == CellKind.COPY)
-    tap_source_index[~reads] = -1
+    if copies:
+        tap_source_index[(tap_kind != CellKind.INPUT) & (tap_kind != CellKind.COPY)] = -1
     grid_kind = _KIND_OF_RANK[grid_rank]
     grid_reads = (grid_kind == CellKind.INPUT) | (grid_kind == CellKind.COPY)
     grid_source_index[~grid_reads] = -1
@@ -304,7 +308,11 @@ def plan(spec: Spec) -> Plan:
 
         output_cell, window_origin = repeat(output_cell), repeat(window_origin)
         tap_position, tap_kind = repeat(tap_position), repeat(tap_kind)
-        tap_input_index, tap_source_index = repeat(tap_input_index), repeat(tap_source_index)
+        tap_input_index = repeat(tap_input_index)
+        if copies:
+            tap_source_index = repeat(tap_source_index)
+    if not copies:
+        tap_source_index = tap_input_index
 
     return Plan(
         spec=spec,
