@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .plan import Plan, plan
+from .plan import CellKind, Plan, plan
 from .spec import Spec, SpecError
 
 __all__ = ["conv_matrix", "evaluate"]
@@ -31,71 +31,149 @@ def _check_array(name: str, array: object, shape: tuple[int, ...]) -> np.ndarray
     return array
 
 
-def _tap_weights(the_plan: Plan, weight: object) -> np.ndarray:
-    """The weight each tap multiplies, shape (T,); the pooling 'weights' for avg_pool."""
-    spec = the_plan.spec
-    if spec.op == "avg_pool":
-        if weight is not None:
+def _single_channel(spec: Spec) -> bool:
+    return spec.in_channels == spec.out_channels == spec.groups == 1
+
+
+def _check_channel_array(
+    name: str, array: object, shape: tuple[int, ...], spatial: tuple[int, ...], single: bool
+) -> tuple[np.ndarray, bool]:
+    """The array in its channel layout, and whether it was given without channel axes.
+
+    A one-channel spec also takes the spatial-only array of convanim's first versions.
+    """
+    if single:
+        try:
+            given = np.shape(array)
+        except (TypeError, ValueError):
+            given = None
+        if given == tuple(spatial):
+            return _check_array(name, array, spatial).reshape(shape), True
+        expected = f"{tuple(shape)} or {tuple(spatial)}"
+        try:
+            checked = np.asarray(array, dtype=np.float64)
+        except (TypeError, ValueError):
             raise SpecError(
-                "weight is not valid for avg_pool: expected None (pooling has no weights)"
+                f"{name} is not valid: expected an array of numbers of shape {expected}"
+            ) from None
+        if checked.shape != tuple(shape):
+            # Name the spatial shape first: it is what a one-channel caller means.
+            raise SpecError(
+                f"{name}.shape = {checked.shape} is not valid: expected {tuple(spatial)}"
             )
-        # count_include_pad=True: padded zeros count in the mean, as PyTorch's default.
-        taps = the_plan.kernel_index.shape[0]
-        return np.full(taps, 1.0 / taps)
-    if spec.op == "max_pool":
+        return checked, False
+    return _check_array(name, array, shape), False
+
+
+def _refuse_weight(spec: Spec, weight: object, bias: object) -> None:
+    if weight is not None:
         raise SpecError(
-            "op = 'max_pool' is not valid here: expected a linear op (conv, "
-            "conv_transpose or avg_pool)"
+            f"weight is not valid for {spec.op}: expected None (pooling has no weights)"
         )
+    if bias is not None:
+        raise SpecError(f"bias is not valid for {spec.op}: expected None (pooling has no bias)")
+
+
+def _group_weights(the_plan: Plan, weight: object) -> tuple[np.ndarray, bool]:
+    """Per group, the weight of every (output channel, input channel, tap).
+
+    Shape (G, out_channels // G, in_channels // G, T); the flag says whether ``weight``
+    came spatial-only. Indexed as PyTorch indexes weights (cross-correlation); a
+    transposed convolution's equivalent direct convolution uses the flipped kernel.
+    """
+    spec = the_plan.spec
     if weight is None:
         raise SpecError(
             f"weight = None is not valid for {spec.op}: expected an array of "
-            f"shape {spec.kernel_size}"
+            f"shape {spec.kernel_size if _single_channel(spec) else spec.weight_shape}"
         )
-    weight = _check_array("weight", weight, spec.kernel_size)
-    return weight[tuple(the_plan.tap_weight_index.T)]
+    weight, spatial = _check_channel_array(
+        "weight", weight, spec.weight_shape, spec.kernel_size, _single_channel(spec)
+    )
+    groups = spec.groups
+    taps = weight[(Ellipsis, *the_plan.tap_weight_index.T)]  # (A, B, T)
+    t = taps.shape[-1]
+    if spec.transposed:
+        # (in, out // g, T): input channel g*Cin_g + i feeds output g*Cout_g + j.
+        per_group = taps.reshape(groups, spec.in_channels // groups, -1, t).transpose(0, 2, 1, 3)
+    else:
+        per_group = taps.reshape(groups, -1, spec.in_channels // groups, t)
+    return per_group, spatial
 
 
-def evaluate(spec: Spec | Plan, x: object, weight: object = None) -> np.ndarray:
-    """Compute the operation on one single-channel input by walking the plan.
+def _divisor(the_plan: Plan, positions: int) -> np.ndarray:
+    """avg_pool's divisor per position: PyTorch counts the window's cells inside the
+    padded input (count_include_pad) or inside the input only; never the overhang."""
+    kind = the_plan.tap_kind[:positions]
+    if the_plan.spec.count_include_pad:
+        counted = kind != CellKind.OUTSIDE
+    else:
+        counted = kind == CellKind.INPUT
+    return counted.sum(axis=1).astype(np.float64)
+
+
+def evaluate(
+    spec: Spec | Plan, x: object, weight: object = None, bias: object = None
+) -> np.ndarray:
+    """Compute the operation on one input (one batch item) by walking the plan.
 
     Parameters
     ----------
     spec : Spec or Plan
         The operation (a Plan is reused as it is).
-    x : array_like, shape ``spec.input_size``
-        The input.
-    weight : array_like, shape ``spec.kernel_size``, optional
-        The kernel; required for ``conv`` and ``conv_transpose``, refused for pooling.
-        Indexed as PyTorch indexes ``weight[0, 0]`` (cross-correlation).
+    x : array_like, shape ``(in_channels, *spec.input_size)``
+        The input. A one-channel spec also takes ``spec.input_size``.
+    weight : array_like, optional
+        The kernel in PyTorch's layout, ``spec.weight_shape``: ``(out, in // groups,
+        *k)`` for conv, ``(in, out // groups, *k)`` for conv_transpose (a one-channel
+        spec also takes ``spec.kernel_size``). Required for convolutions, refused for
+        pooling. Indexed as PyTorch indexes it (cross-correlation).
+    bias : array_like, shape ``(out_channels,)``, optional
+        Added to every output cell of its channel (convolutions only).
 
     Returns
     -------
-    ndarray of float64, shape ``spec.output_size``
-        What ``torch.nn.functional.<op><N>d`` returns for one batch item and channel.
+    ndarray of float64, shape ``spec.output_shape``
+        What ``torch.nn.functional.<op><N>d`` returns for one batch item; shape
+        ``spec.output_size`` when ``x`` was given without its channel axis.
     """
     the_plan = _as_plan(spec)
     spec = the_plan.spec
-    x = _check_array("x", x, spec.input_size)
-    flat_index = the_plan.flat_input_index()
-    real = flat_index >= 0
-    if spec.op == "max_pool":
-        if weight is not None:
-            raise SpecError(
-                "weight is not valid for max_pool: expected None (pooling has no weights)"
-            )
-        # PyTorch pads max pooling with -inf: padding never wins.
-        values = np.where(real, x.ravel()[np.where(real, flat_index, 0)], -np.inf)
-        result = values.max(axis=1)
-    else:
-        values = np.where(real, x.ravel()[np.where(real, flat_index, 0)], 0.0)
-        if spec.op == "avg_pool":
-            _tap_weights(the_plan, weight)  # refuses a weight
-            # Sum, then divide, as PyTorch does: a product with 1/T rounds differently.
-            result = values.sum(axis=1) / values.shape[1]
+    single = _single_channel(spec)
+    x, spatial_x = _check_channel_array("x", x, spec.input_shape, spec.input_size, single)
+    positions = spec.num_positions
+    # Every output channel slides the same windows: the first channel's frames say it all.
+    source = the_plan.flat_source_index()[:positions]
+    reads = source >= 0
+    flat_x = x.reshape(spec.in_channels, -1)
+    if spec.is_pool:
+        _refuse_weight(spec, weight, bias)
+        # Pooling reads each channel alone (group_input_channels is one column).
+        channel = the_plan.group_input_channels[:, 0]
+        gathered = flat_x[channel][:, np.where(reads, source, 0)]  # (C, P, T)
+        if spec.op == "max_pool":
+            # PyTorch pads max pooling with -inf: padding never wins.
+            result = np.where(reads, gathered, -np.inf).max(axis=2)
         else:
-            result = values @ _tap_weights(the_plan, weight)
-    return result.reshape(spec.output_size)
+            # Sum, then divide, as PyTorch does: a product with 1/T rounds differently.
+            summed = np.where(reads, gathered, 0.0).sum(axis=2)
+            result = summed / _divisor(the_plan, positions)
+    else:
+        per_group, _ = _group_weights(the_plan, weight)
+        gathered = np.where(reads, flat_x[:, np.where(reads, source, 0)], 0.0)  # (Cin, P, T)
+        if single:
+            result = (gathered[0] @ per_group[0, 0, 0])[None]
+        else:
+            by_group = gathered[the_plan.group_input_channels]  # (G, Cin_g, P, T)
+            result = np.einsum("goct,gcpt->gop", per_group, by_group).reshape(
+                spec.out_channels, positions
+            )
+        if bias is not None:
+            bias = _check_array("bias", bias, (spec.out_channels,))
+            result = result + bias[:, None]
+    if spatial_x and single:
+        return result.reshape(spec.output_size)
+    return result.reshape(spec.output_shape)
 
 
 def conv_matrix(spec: Spec | Plan, weight: object = None) -> np.ndarray:
@@ -105,27 +183,45 @@ def conv_matrix(spec: Spec | Plan, weight: object = None) -> np.ndarray:
     ----------
     spec : Spec or Plan
         A ``conv``, ``conv_transpose`` or ``avg_pool`` operation.
-    weight : array_like, shape ``spec.kernel_size``
-        The kernel (``None`` for ``avg_pool``).
+    weight : array_like
+        The kernel in PyTorch's layout (``spec.kernel_size`` also for a one-channel
+        spec); ``None`` for ``avg_pool``. A bias is not part of ``C``.
 
     Returns
     -------
-    ndarray of float64, shape (output cells, input cells)
-        Row ``f`` holds the weight each input cell gets in frame ``f``; inputs and
-        outputs are unrolled in C order. For a convolution and its transposed
-        convolution (:meth:`Spec.transpose`), ``conv_matrix(transposed, w) ==
-        conv_matrix(conv, w).T``.
+    ndarray of float64, shape (out_channels * output cells, in_channels * input cells)
+        Row ``f`` holds the weight each input value gets in frame ``f``; inputs and
+        outputs are unrolled in C order of ``(channel, *spatial)``. For a convolution and
+        its transposed convolution (:meth:`Spec.transpose`), ``conv_matrix(transposed,
+        w) == conv_matrix(conv, w).T``.
     """
     the_plan = _as_plan(spec)
     spec = the_plan.spec
-    tap_weights = _tap_weights(the_plan, weight)
-    flat_index = the_plan.flat_input_index()
-    frames, taps = flat_index.shape
-    matrix = np.zeros((frames, int(np.prod(spec.input_size))))
-    real = flat_index >= 0
-    rows = np.broadcast_to(np.arange(frames)[:, None], (frames, taps))
-    # A dilated window never covers one cell twice, but add.at keeps this honest anyway.
-    np.add.at(
-        matrix, (rows[real], flat_index[real]), np.broadcast_to(tap_weights, (frames, taps))[real]
-    )
+    if spec.op == "max_pool":
+        raise SpecError(
+            "op = 'max_pool' is not valid here: expected a linear op (conv, "
+            "conv_transpose or avg_pool)"
+        )
+    positions = spec.num_positions
+    cells = int(np.prod(spec.input_size))
+    source = the_plan.flat_source_index()  # (F, T)
+    frames, taps = source.shape
+    channels = the_plan.input_channels  # (F, Cg)
+    if spec.op == "avg_pool":
+        _refuse_weight(spec, weight, None)
+        divisor = np.tile(_divisor(the_plan, positions), spec.out_channels)
+        tap_weights = np.broadcast_to((1.0 / divisor)[:, None, None], (frames, 1, taps))
+    else:
+        per_group, _ = _group_weights(the_plan, weight)  # (G, Cout_g, Cin_g, T)
+        # frame f writes channel o = g*Cout_g + j: its weights are per_group[g, j]
+        out_per_group = spec.out_channels // spec.groups
+        j = the_plan.output_channel % out_per_group
+        tap_weights = per_group[the_plan.group, j]  # (F, Cg, T)
+    matrix = np.zeros((frames, spec.in_channels * cells))
+    shape = (frames, channels.shape[1], taps)
+    rows = np.broadcast_to(np.arange(frames)[:, None, None], shape)
+    columns = channels[:, :, None] * cells + source[:, None, :]
+    real = np.broadcast_to(source[:, None, :] >= 0, shape)
+    # A padding mode can copy one input cell into several taps of a window: add them.
+    np.add.at(matrix, (rows[real], columns[real]), np.broadcast_to(tap_weights, shape)[real])
     return matrix

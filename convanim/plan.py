@@ -1,10 +1,10 @@
 """Every kernel position of a :class:`~convanim.spec.Spec`, as read-only numpy arrays.
 
-The plan is pure arithmetic: no drawing, no I/O. One frame per output cell, in raster
-(C) order. A transposed convolution is planned as Dumoulin & Visin draw it: a direct,
-stride-1 convolution over the input stretched with ``stride - 1`` zeros between cells,
-padded by ``kernel_extent - 1 - padding`` on every side, plus ``output_padding`` extra
-zero cells at the end of each axis.
+The plan is pure arithmetic: no drawing, no I/O. One frame per output value: output
+channel first, then the output cells in raster (C) order. A transposed convolution is
+planned as Dumoulin & Visin draw it: a direct, stride-1 convolution over the input
+stretched with ``stride - 1`` zeros between cells, padded by ``kernel_extent - 1 -
+padding`` on every side, plus ``output_padding`` extra zero cells at the end of each axis.
 """
 
 from __future__ import annotations
@@ -29,6 +29,22 @@ class CellKind(IntEnum):
     """A zero of the padding (or of a transposed convolution's extra ``a`` cells)."""
     INSERTED = 2
     """A zero inserted between input cells by a transposed convolution's stride."""
+    COPY = 3
+    """A padding cell holding a copy of an input cell (``padding_mode`` reflect,
+    replicate or circular): :attr:`Plan.tap_source_index` says which."""
+    OUTSIDE = 4
+    """Past the padded input, where a ``ceil_mode`` pooling's last window reaches:
+    PyTorch ignores it (not a candidate of max, not counted by avg)."""
+
+
+# The N-D kind of a cell is its axes' "strongest" kind: outside the padded input on any
+# axis is outside; else padding on any axis is padding (or a copy, under a padding_mode
+# that copies); else between inputs on any axis is an inserted zero; else a real cell.
+_RANK_OF_KIND = np.array([0, 3, 1, 2, 4], dtype=np.uint8)  # indexed by CellKind
+_KIND_OF_RANK = np.array(
+    [CellKind.INPUT, CellKind.INSERTED, CellKind.COPY, CellKind.PADDING, CellKind.OUTSIDE],
+    dtype=np.uint8,
+)
 
 
 def _readonly(array: np.ndarray) -> np.ndarray:
@@ -46,21 +62,26 @@ class Frame:
     tap_position: np.ndarray
     tap_kind: np.ndarray
     tap_input_index: np.ndarray
+    output_channel: int = 0
+    input_channels: tuple[int, ...] = (0,)
+    tap_source_index: np.ndarray | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Plan:
     """The kernel positions of one spec, as read-only arrays indexed by frame.
 
-    With ``F`` frames (output cells), ``T`` taps per window (``prod(kernel_size)``) and
-    ``N`` axes:
+    With ``F`` frames (output values: ``out_channels`` times the output cells), ``T``
+    taps per window (``prod(kernel_size)``) and ``N`` axes. Frame ``f`` writes output
+    channel ``f // P`` at output cell ``f % P`` (``P`` output cells, raster order), so
+    a one-channel spec has one frame per output cell.
 
     Attributes
     ----------
     spec : Spec
         What was planned.
     output_cell : ndarray of int, shape (F, N)
-        The output cell each frame writes, in raster order.
+        The output cell each frame writes, in raster order (repeated per channel).
     window_origin : ndarray of int, shape (F, N)
         Grid position of the window's first cell (top-left in 2-D).
     kernel_index : ndarray of int, shape (T, N)
@@ -77,6 +98,21 @@ class Plan:
         Input index of every tap on a real input cell; -1 on every axis elsewhere.
     grid_kind : ndarray of uint8, shape ``spec.grid_size``
         :class:`CellKind` of every cell of the slid-over grid.
+    output_channel : ndarray of int, shape (F,)
+        The output channel each frame writes.
+    group : ndarray of int, shape (F,)
+        The group of each frame's output channel (its own channel for pooling, which
+        reads each channel alone).
+    group_input_channels : ndarray of int, shape (G, Cg)
+        The input channels each group reads: every one for ``groups=1``, the group's
+        ``in_channels // groups`` otherwise, one for depthwise and for pooling.
+        :attr:`input_channels` gives them per frame.
+    tap_source_index : ndarray of int, shape (F, T, N)
+        The input cell each tap reads: its own on a real input cell, the copied one on
+        a :attr:`CellKind.COPY` padding cell; -1 on every axis where the tap reads a
+        zero (zero padding, inserted zeros) or nothing (:attr:`CellKind.OUTSIDE`).
+    grid_source_index : ndarray of int, shape ``(*spec.grid_size, N)``
+        The same per cell of the grid.
     """
 
     spec: Spec
@@ -88,6 +124,11 @@ class Plan:
     tap_kind: np.ndarray
     tap_input_index: np.ndarray
     grid_kind: np.ndarray
+    output_channel: np.ndarray
+    group: np.ndarray
+    group_input_channels: np.ndarray
+    tap_source_index: np.ndarray
+    grid_source_index: np.ndarray
 
     def __len__(self) -> int:
         return self.output_cell.shape[0]
@@ -103,6 +144,9 @@ class Plan:
             tap_position=self.tap_position[index],
             tap_kind=self.tap_kind[index],
             tap_input_index=self.tap_input_index[index],
+            output_channel=int(self.output_channel[index]),
+            input_channels=tuple(int(c) for c in self.group_input_channels[self.group[index]]),
+            tap_source_index=self.tap_source_index[index],
         )
 
     def __iter__(self) -> Iterator[Frame]:
@@ -123,30 +167,78 @@ class Plan:
             return self.kernel_index
         return _readonly(np.asarray(self.spec.kernel_size) - 1 - self.kernel_index)
 
+    @property
+    def input_channels(self) -> np.ndarray:
+        """The input channels each frame's kernel reads, shape (F, Cg)."""
+        return _readonly(self.group_input_channels[self.group])
+
     def flat_input_index(self) -> np.ndarray:
-        """Index of each tap's input cell in ``x.ravel()``, -1 off the input; shape (F, T)."""
-        real = self.tap_kind == CellKind.INPUT
+        """Index of each tap's input cell in ``x.ravel()``, -1 off the input; shape (F, T).
+
+        ``x`` is one channel (``spec.input_size``): the index is the same for every
+        channel the frame reads.
+        """
+        return self._flat(self.tap_input_index, self.tap_kind == CellKind.INPUT)
+
+    def flat_source_index(self) -> np.ndarray:
+        """Like :meth:`flat_input_index`, and on a copied padding cell the index of the
+        input cell it copies; -1 where the tap reads a zero or nothing. Shape (F, T)."""
+        reads = (self.tap_kind == CellKind.INPUT) | (self.tap_kind == CellKind.COPY)
+        return self._flat(self.tap_source_index, reads)
+
+    def _flat(self, index: np.ndarray, reads: np.ndarray) -> np.ndarray:
         flat = np.ravel_multi_index(
-            tuple(
-                np.where(real, self.tap_input_index[..., axis], 0) for axis in range(self.spec.ndim)
-            ),
+            tuple(np.where(reads, index[..., axis], 0) for axis in range(self.spec.ndim)),
             self.spec.input_size,
         )
-        return np.where(real, flat, -1)
+        return np.where(reads, flat, -1)
 
 
 def axis_cells(spec: Spec, axis: int) -> tuple[np.ndarray, np.ndarray]:
     """Per grid position along one axis: its CellKind and its input index (-1 if none)."""
+    kind, index, _ = _axis_cells(spec, axis)
+    return kind, index
+
+
+def _axis_cells(spec: Spec, axis: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per grid position along one axis: CellKind, input index and source index."""
     geometry = spec.axes[axis]
     position = np.arange(geometry.grid)
     relative = position - geometry.input_offset
     index, remainder = np.divmod(relative, geometry.input_step)
     inside = (relative >= 0) & (relative <= (geometry.input - 1) * geometry.input_step)
     real = inside & (remainder == 0)
-    kind = np.full(geometry.grid, CellKind.PADDING, dtype=np.uint8)
+    padding = ~inside & (position < geometry.grid - geometry.overhang)
+    kind = np.full(geometry.grid, CellKind.OUTSIDE, dtype=np.uint8)
+    copies = spec.padding_mode != "zeros"
+    kind[padding] = CellKind.COPY if copies else CellKind.PADDING
     kind[inside] = CellKind.INSERTED
     kind[real] = CellKind.INPUT
-    return kind, np.where(real, index, -1)
+    input_index = np.where(real, index, -1)
+    size = geometry.input
+    if spec.padding_mode == "reflect":
+        copied = np.abs(relative)
+        copied = np.where(copied >= size, 2 * (size - 1) - copied, copied)
+    elif spec.padding_mode == "replicate":
+        copied = np.clip(relative, 0, size - 1)
+    elif spec.padding_mode == "circular":
+        copied = np.mod(relative, size)
+    else:
+        copied = np.full(geometry.grid, -1)
+    source = np.where(real, index, np.where(padding, copied, -1))
+    return kind, input_index, source
+
+
+def _channel_tables(spec: Spec, positions: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per frame: output channel and group; per group: the input channels it reads."""
+    output_channel = np.repeat(np.arange(spec.out_channels), positions)
+    if spec.is_pool:
+        # Pooling reads each channel alone: as many one-channel "groups" as channels.
+        return output_channel, output_channel, np.arange(spec.in_channels)[:, None]
+    per_group = spec.in_channels // spec.groups
+    group = output_channel // (spec.out_channels // spec.groups)
+    table = np.arange(spec.in_channels).reshape(spec.groups, per_group)
+    return output_channel, group, table
 
 
 def plan(spec: Spec) -> Plan:
@@ -160,13 +252,15 @@ def plan(spec: Spec) -> Plan:
     Returns
     -------
     Plan
-        One frame per output cell, in raster order (first output row first, left to
-        right; C order for N axes). Every array is read-only.
+        One frame per output value: output channel first, then the output cells in
+        raster order (first output row first, left to right; C order for N axes).
+        Every array is read-only.
 
     Notes
     -----
     Built with broadcasting only: the cost is a few array operations of size
-    ``frames x taps``, with no Python loop per frame.
+    ``frames x taps``, with no Python loop per frame. The spatial arrays of several
+    output channels are copies of the first channel's.
     """
     if not isinstance(spec, Spec):
         raise TypeError(f"plan() expects a Spec, got {type(spec).__name__}")
@@ -177,24 +271,48 @@ def plan(spec: Spec) -> Plan:
     tap_offset = kernel_index * np.asarray(spec.dilation)
     tap_position = window_origin[:, None, :] + tap_offset[None, :, :]
 
-    # Kinds factor per axis; the N-D kind is the "strongest" of the axes' kinds:
-    # outside the stretched input on any axis is padding, else between inputs on any
-    # axis is an inserted zero, else a real cell.
-    per_axis = [axis_cells(spec, axis) for axis in range(ndim)]
-    axis_rank = np.array([0, 2, 1], dtype=np.uint8)  # CellKind -> strength
-    rank_kind = np.array([CellKind.INPUT, CellKind.INSERTED, CellKind.PADDING], dtype=np.uint8)
+    # Kinds factor per axis; the N-D kind is the strongest of the axes' kinds.
+    per_axis = [_axis_cells(spec, axis) for axis in range(ndim)]
     tap_rank = np.zeros(tap_position.shape[:2], dtype=np.uint8)
     tap_input_index = np.empty_like(tap_position)
+    # Without a copying padding mode a tap reads its own input cell or a zero: the
+    # source index is the input index (one read-only array, not two).
+    tap_source_index = np.empty_like(tap_position) if spec.padding_mode != "zeros" else None
     grid_rank = np.zeros(spec.grid_size, dtype=np.uint8)
-    for axis, (kind, index) in enumerate(per_axis):
+    grid_source_index = np.empty((*spec.grid_size, ndim), dtype=tap_position.dtype)
+    copies = spec.padding_mode != "zeros"
+    for axis, (kind, index, source) in enumerate(per_axis):
         positions = tap_position[..., axis]
-        np.maximum(tap_rank, axis_rank[kind[positions]], out=tap_rank)
+        np.maximum(tap_rank, _RANK_OF_KIND[kind[positions]], out=tap_rank)
         tap_input_index[..., axis] = index[positions]
+        if copies:
+            tap_source_index[..., axis] = source[positions]
         shape = [1] * ndim
         shape[axis] = -1
-        np.maximum(grid_rank, axis_rank[kind].reshape(shape), out=grid_rank)
-    tap_kind = rank_kind[tap_rank]
+        np.maximum(grid_rank, _RANK_OF_KIND[kind].reshape(shape), out=grid_rank)
+        grid_source_index[..., axis] = source.reshape(shape)
+    tap_kind = _KIND_OF_RANK[tap_rank]
     tap_input_index[tap_kind != CellKind.INPUT] = -1
+    if copies:
+        tap_source_index[(tap_kind != CellKind.INPUT) & (tap_kind != CellKind.COPY)] = -1
+    grid_kind = _KIND_OF_RANK[grid_rank]
+    grid_reads = (grid_kind == CellKind.INPUT) | (grid_kind == CellKind.COPY)
+    grid_source_index[~grid_reads] = -1
+
+    positions = output_cell.shape[0]
+    output_channel, group, group_input_channels = _channel_tables(spec, positions)
+    if spec.out_channels > 1:
+        # Every output channel slides the same window: repeat the spatial frames.
+        def repeat(array: np.ndarray) -> np.ndarray:
+            return np.tile(array, (spec.out_channels,) + (1,) * (array.ndim - 1))
+
+        output_cell, window_origin = repeat(output_cell), repeat(window_origin)
+        tap_position, tap_kind = repeat(tap_position), repeat(tap_kind)
+        tap_input_index = repeat(tap_input_index)
+        if copies:
+            tap_source_index = repeat(tap_source_index)
+    if not copies:
+        tap_source_index = tap_input_index
 
     return Plan(
         spec=spec,
@@ -205,5 +323,10 @@ def plan(spec: Spec) -> Plan:
         tap_position=_readonly(tap_position),
         tap_kind=_readonly(tap_kind),
         tap_input_index=_readonly(tap_input_index),
-        grid_kind=_readonly(rank_kind[grid_rank]),
+        grid_kind=_readonly(grid_kind),
+        output_channel=_readonly(output_channel),
+        group=_readonly(group),
+        group_input_channels=_readonly(group_input_channels),
+        tap_source_index=_readonly(tap_source_index),
+        grid_source_index=_readonly(grid_source_index),
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .compute import _check_array, evaluate
-from .plan import Plan, axis_cells, plan
+from .plan import Plan, plan
 from .spec import Spec, SpecError
 
 __all__ = ["TUTORIAL_SEED", "Numbers", "format_number", "numbers"]
@@ -24,18 +24,22 @@ TUTORIAL_SEED = 1234
 class Numbers:
     """The values drawn in the cells of one animation.
 
+    Shapes are given for a one-channel spec; a spec with several channels (or groups)
+    puts the channel axes first, in PyTorch's layouts.
+
     Attributes
     ----------
-    x : ndarray, shape ``spec.input_size``
+    x : ndarray, shape ``spec.input_size`` (``spec.input_shape`` with channels)
         The input.
-    weight : ndarray, shape ``spec.kernel_size``, or None
+    weight : ndarray, shape ``spec.kernel_size`` (``spec.weight_shape``), or None
         The kernel (None for pooling).
-    output : ndarray, shape ``spec.output_size``
+    output : ndarray, shape ``spec.output_size`` (``spec.output_shape``)
         ``evaluate(spec, x, weight)``.
-    grid : ndarray, shape ``spec.grid_size``
-        The value of every cell of the slid-over grid: the input in real cells, 0 in
-        padding and inserted zeros.
-    tap_weight : ndarray, shape (taps,), or None
+    grid : ndarray, shape ``spec.grid_size`` (``(in_channels, *spec.grid_size)``)
+        The value of every cell of the slid-over grid: the input in real cells, the
+        copied input value in a reflect, replicate or circular padding cell, 0 in zero
+        padding, inserted zeros and cells past the padded input.
+    tap_weight : ndarray, shape (taps,) (``(*spec.weight_shape[:2], taps)``), or None
         The weight printed on each tap: the kernel entry for a direct convolution, the
         kernel flipped on every axis for a transposed one.
     """
@@ -63,7 +67,9 @@ def numbers(
     x, weight : array_like, optional
         The input and kernel. Missing ones are drawn from numpy's legacy generator
         seeded with ``seed``, in the tutorial's order: ``randint(0, 4, input_size)``
-        first, then ``randint(0, 3, kernel_size)`` (weights only for convolutions).
+        first, then ``randint(0, 3, kernel_size)`` (weights only for convolutions). With
+        several channels the draws have PyTorch's shapes, ``spec.input_shape`` and
+        ``spec.weight_shape``; for one channel they are the tutorial's very numbers.
     seed : int
         Seed for the drawn values (1234, the tutorial's, by default).
 
@@ -77,29 +83,34 @@ def numbers(
         raise SpecError(
             f"seed = {seed!r} is not valid: expected an integer between 0 and 4294967295"
         )
+    single = spec.in_channels == spec.out_channels == spec.groups == 1
+    input_shape = spec.input_size if single else spec.input_shape
+    weight_shape = spec.kernel_size if single else spec.weight_shape
     generator = np.random.RandomState(seed)
-    drawn_x = generator.randint(0, 4, size=spec.input_size)
+    drawn_x = generator.randint(0, 4, size=input_shape)
     if spec.is_pool:
         if weight is not None:
             raise SpecError(
                 f"weight is not valid for {spec.op}: expected None (pooling has no weights)"
             )
     elif weight is None:
-        weight = generator.randint(0, 3, size=spec.kernel_size)
-    x = _check_array("x", drawn_x if x is None else x, spec.input_size)
-    weight = None if weight is None else _check_array("weight", weight, spec.kernel_size)
+        weight = generator.randint(0, 3, size=weight_shape)
+    x = _check_array("x", drawn_x if x is None else x, input_shape)
+    weight = None if weight is None else _check_array("weight", weight, weight_shape)
     output = evaluate(the_plan, x, weight)
 
-    # The input lands on the grid where the planner put it: its per-axis cell map.
-    grid = np.zeros(spec.grid_size)
-    where, keep = [], []
-    for axis in range(spec.ndim):
-        index = axis_cells(spec, axis)[1]
-        real = np.flatnonzero(index >= 0)
-        where.append(real)
-        keep.append(index[real])
-    grid[np.ix_(*where)] = x[np.ix_(*keep)]
-    tap_weight = None if weight is None else weight[tuple(the_plan.tap_weight_index.T)]
+    # Every cell of the grid shows the input cell it holds or copies (0 where none).
+    source = the_plan.grid_source_index
+    reads = source[..., 0] >= 0
+    flat = np.ravel_multi_index(
+        tuple(np.where(reads, source[..., axis], 0) for axis in range(spec.ndim)),
+        spec.input_size,
+    )
+    channels_x = x.reshape(spec.in_channels, -1)
+    grid = np.where(reads, channels_x[:, np.where(reads, flat, 0)], 0.0)
+    if single:
+        grid = grid[0]
+    tap_weight = None if weight is None else weight[(Ellipsis, *the_plan.tap_weight_index.T)]
     for array in (x, output, grid, tap_weight, weight):
         if array is not None:
             array.flags.writeable = False

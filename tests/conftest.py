@@ -26,3 +26,17 @@ def reference_dir() -> Path:
     if not (REFERENCE / "conv_arithmetic").is_dir():
         pytest.skip(f"reference figures not found at {REFERENCE} (../shared/reference)")
     return REFERENCE
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print what the PyTorch oracle ran, per test, op and feature, and how long it took."""
+    import sys
+
+    module = sys.modules.get("test_layers_oracle")
+    if module is None or not module.COUNTS:
+        return
+    terminalreporter.section("PyTorch oracle: cases run per test, op and feature")
+    for label, number in sorted(module.COUNTS.items()):
+        terminalreporter.write_line(f"{number:6d}  {label}")
+    for test, seconds in sorted(module.SECONDS.items()):
+        terminalreporter.write_line(f"{seconds:6.1f} s  {test} (inside the test bodies)")

@@ -99,7 +99,9 @@ def test_spec_is_frozen_hashable_and_readable():
     )
     assert Spec("conv", 5, 3).ndim == 2
     assert Spec("max_pool", (6,), 2).ndim == 1
-    assert Spec("avg_pool", (6, 6, 6), 2).output_size == (5, 5, 5)
+    # pooling's stride defaults to the kernel size, as in torch.nn.AvgPool3d(2)
+    assert Spec("avg_pool", (6, 6, 6), 2).output_size == (3, 3, 3)
+    assert Spec("avg_pool", (6, 6, 6), 2, stride=1).output_size == (5, 5, 5)
 
 
 def test_large_plan_builds_without_a_python_loop_per_frame():
