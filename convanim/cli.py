@@ -92,7 +92,8 @@ def _add_options(parser: argparse.ArgumentParser, group: str, title: str | None 
             dest=entry.name,
             default=None,
             metavar=metavar,
-            required=entry.required,
+            # --layer gives the kernel: required options are checked by _spec
+            required=entry.required and entry.name != "kernel_size",
             help=entry.help + default,
         )
     return section
@@ -112,7 +113,7 @@ def _values(args: argparse.Namespace, group: str) -> dict[str, object]:
         if text is None:
             continue
         try:
-            given[entry.name] = True if entry.kind == "flag" else entry.parse(text)
+            given[entry.name] = entry.flag_value if entry.kind == "flag" else entry.parse(text)
         except SpecError as error:
             raise _Exit(_flagged(error)) from None
     return given
@@ -122,6 +123,11 @@ def _add_spec_arguments(parser: argparse.ArgumentParser) -> None:
     group = _add_options(parser, "spec", "spec (per-axis values are written 5x7)")
     group.add_argument(
         "--transposed", action="store_true", help="shorthand for --op conv_transpose"
+    )
+    group.add_argument(
+        "--layer",
+        help='a torch.nn layer as written in code, e.g. "nn.Conv2d(3, 8, 3, stride=2)" '
+        "(literals only, never evaluated); -i gives its spatial size",
     )
     group.add_argument(
         "--axes",
@@ -137,6 +143,22 @@ _FLAG["fps"] = "--fps"
 
 def _spec(args: argparse.Namespace) -> Spec:
     values = _values(args, "spec")
+    if args.layer is not None:
+        from .layers import spec_from_layer_text
+
+        extra = sorted(set(values) - {"input_size", "in_channels"})
+        if extra or args.transposed:
+            flag = _FLAG.get(extra[0], "--transposed") if extra else "--transposed"
+            raise _Exit(f"{flag} is not valid with --layer: expected the layer to give it")
+        try:
+            return spec_from_layer_text(args.layer, values["input_size"], values.get("in_channels"))
+        except SpecError as error:
+            raise _Exit(f"--layer: {error}") from None
+    if "kernel_size" not in values:
+        raise _Exit(
+            "the following arguments are required: -k/--kernel (or --layer) "
+            "(see convanim render --help)"
+        )
     op = values.pop("op", "conv")
     if args.transposed:
         if op not in ("conv", "conv_transpose"):
@@ -315,6 +337,9 @@ def _info(args: argparse.Namespace) -> int:
             f"{'x'.join(map(str, spec.extra))} extra at the bottom/right)"
         )
     lines.append(f"pytorch: {spec.torch_call()}")
+    if spec.in_channels != 1 or spec.out_channels != 1 or spec.groups != 1:
+        lines += spec.info_lines()[:2]
+    lines.append(f"torch.nn: {spec.torch_module()}")
     print("\n".join(lines))
     return 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .errors import SpecError, invalid
 from .options import STYLES, option
 from .plan import Plan
-from .spec import Spec
+from .spec import Spec, drawing_refusal
 
 __all__ = ["MAX_SIDE", "STYLES", "check_drawable", "check_matrix", "check_size", "check_style"]
 
@@ -17,15 +17,12 @@ def check_style(style: object, dpi: object = None) -> None:
 
 
 def check_drawable(spec: Spec | Plan) -> None:
-    """Raise :class:`~convanim.SpecError` unless ``spec`` has 1 or 2 axes."""
+    """Raise :class:`~convanim.SpecError` unless the renderers can draw ``spec`` (1 or 2
+    axes, one channel, zero padding; see :func:`convanim.spec.drawing_refusal`)."""
     spec = spec.spec if isinstance(spec, Plan) else spec
-    if spec.ndim > 2:
-        raise invalid(
-            "input_size",
-            spec.input_size,
-            "1 or 2 axes (3-D specs can be planned and evaluated, not drawn)",
-            detail=" for drawing",
-        )
+    refusal = drawing_refusal(spec)
+    if refusal is not None:
+        raise refusal
 
 
 def check_matrix(spec: Spec | Plan, *, labels: bool, caption: bool, values: bool) -> None:

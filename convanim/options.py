@@ -46,6 +46,7 @@ matrix view ``y = C x``."""
 TUTORIAL_SEED = 1234
 _SIZE = re.compile(r"^-?[0-9]+(x-?[0-9]+){0,2}$")  # ASCII digits only, as typed
 _INT = re.compile(r"^-?[0-9]+$")
+_PAIRS = re.compile(r"^[0-9]+(:[0-9]+)?(x[0-9]+(:[0-9]+)?){0,2}$")
 
 Kind = Literal["sizes", "int", "number", "flag", "choice", "array", "theme", "text"]
 
@@ -81,6 +82,9 @@ class Option:
         Valid range of an ``"int"`` or ``"number"``.
     required : bool
         Whether every use must give it.
+    flag_value : bool
+        For a ``"flag"``: the value its bare command-line flag sets (False for a flag
+        that turns a default-on behaviour off, like ``--exclude-pad``).
     """
 
     name: str
@@ -96,6 +100,7 @@ class Option:
     low: float | None = None
     high: float | None = None
     required: bool = False
+    flag_value: bool = True
 
     # -- what is valid ----------------------------------------------------------------
     @property
@@ -112,6 +117,8 @@ class Option:
             if self.low is not None:
                 return f"{noun} >= {_show(self.low)}"
             return noun
+        if self.kind == "sizes" and self.name == "padding":
+            return "an integer or one per axis like 1x2, before:after pairs like 2:0, same or valid"
         return {
             "sizes": "an integer or one per axis like 5x7",
             "flag": "true or false",
@@ -164,6 +171,14 @@ class Option:
         """The value of ``text`` as a user typed it (a flag's or a directive's value)."""
         stripped = text.strip()
         if self.kind == "sizes":
+            if self.name == "padding" and stripped in ("same", "valid"):
+                return stripped
+            if self.name == "padding" and ":" in stripped and _PAIRS.match(stripped):
+                # before:after per axis, e.g. 2:0 (causal 1-D) or 1:2x0:1
+                return tuple(
+                    tuple(int(side) for side in part.split(":")) if ":" in part else int(part)
+                    for part in stripped.split("x")
+                )
             if not _SIZE.match(stripped):
                 raise invalid(self.name, text, self.expected)
             parts = tuple(int(part) for part in stripped.split("x"))
@@ -256,8 +271,8 @@ OPTIONS: tuple[Option, ...] = (
         help="operation",
     ),
     _spec("input_size", "--input", "-i", required=True, help="input size"),
-    _spec("kernel_size", "--kernel", "-k", required=True, help="kernel size"),
-    _spec("stride", "--stride", "-s", default=1, help="stride"),
+    _spec("kernel_size", "--kernel", "-k", required=True, help="kernel size (or --layer)"),
+    _spec("stride", "--stride", "-s", default=None, help="stride (1; pooling: the kernel size)"),
     _spec("padding", "--padding", "-p", default=0, help="padding"),
     _spec("dilation", "--dilation", "-d", default=1, help="dilation"),
     _spec(
@@ -265,6 +280,40 @@ OPTIONS: tuple[Option, ...] = (
         "--output-padding",
         default=0,
         help="conv_transpose only: extra rows/columns at the bottom/right",
+    ),
+    _spec("in_channels", "--in-channels", kind="int", low=1, default=1, help="input channels"),
+    _spec(
+        "out_channels",
+        "--out-channels",
+        kind="int",
+        low=1,
+        default=None,
+        help="output channels (as many as input channels)",
+    ),
+    _spec("groups", "--groups", kind="int", low=1, default=1, help="groups (1)"),
+    _spec(
+        "padding_mode",
+        "--padding-mode",
+        kind="choice",
+        choices=("zeros", "reflect", "replicate", "circular"),
+        default="zeros",
+        help="what padding cells hold (convolutions)",
+    ),
+    _spec(
+        "ceil_mode",
+        "--ceil-mode",
+        kind="flag",
+        default=False,
+        help="pooling: round the output size up",
+    ),
+    _spec(
+        "count_include_pad",
+        "--exclude-pad",
+        kind="flag",
+        default=True,
+        flag_value=False,
+        directive="count-include-pad",
+        help="avg_pool: leave padded zeros out of the mean (count_include_pad=False)",
     ),
     # -- the drawing ----------------------------------------------------------------------
     Option(

@@ -111,8 +111,11 @@ def _directive(entry) -> list[str]:
     if spec.ndim == 1:
         lines.append("   :axes: 1")
     lines += [f"   :input: {size(spec.input_size)}", f"   :kernel: {size(spec.kernel_size)}"]
+    # Pooling's stride defaults to its kernel (as PyTorch's does): say it when it is not.
+    stride_default = spec.kernel_size if spec.is_pool else (1,) * spec.ndim
+    if spec.stride != stride_default:
+        lines.append(f"   :stride: {size(spec.stride)}")
     for option, name, default in (
-        ("stride", "stride", 1),
         ("padding", "padding", 0),
         ("dilation", "dilation", 1),
         ("output-padding", "output_padding", 0),

@@ -27,6 +27,7 @@ import convanim
 from convanim import Spec, SpecError, animate
 from convanim import animation as animation_module
 from convanim.gallery import load_manifest
+from convanim.sphinxext import _OPTIONS as DIRECTIVE_OPTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -360,10 +361,9 @@ BAD = {
            :strid: 2
         """,
         7,
-        "option :strid: is not valid: expected one of :op:, :input:, :kernel:, :stride:, "
-        ":padding:, :dilation:, :output-padding:, :style:, :theme:, :dpi:, :values:, :x:, "
-        ":weight:, :seed:, :labels:, :caption:, :duration:, :loop:, :axes:, :transposed:, "
-        ":alt:",
+        # every option of the table, then the directive's own
+        "option :strid: is not valid: expected one of "
+        + ", ".join(f":{name}:" for name in DIRECTIVE_OPTIONS),
     ),
     "style": (
         """
