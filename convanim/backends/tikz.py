@@ -51,9 +51,9 @@ _ESCAPES = {
     "_": r"\_",
     "^": r"\^{}",
     "~": r"\~{}",
-    "<": r"\textless{}",
-    ">": r"\textgreater{}",
-    "|": r"\textbar{}",
+    "<": "$<$",
+    ">": "$>$",
+    "|": r"$\vert$",
     "ᵀ": r"$^{\mathsf{T}}$",
     "×": r"$\times$",
     "·": r"$\cdot$",
@@ -68,8 +68,8 @@ _SPECIAL = re.compile("|".join(re.escape(key) for key in _ESCAPES))
 def tex_escape(text: str) -> str:
     """``text`` as TeX source that prints it (specials escaped, ``ᵀ`` as a superscript).
 
-    >>> tex_escape("x_1 -> Cᵀ")
-    'x\\\\_1 -\\\\textgreater{} C$^{\\\\mathsf{T}}$'
+    >>> print(tex_escape("x_1 -> Cᵀ"))
+    x\\_1 -$>$ C$^{\\mathsf{T}}$
     """
     return _SPECIAL.sub(lambda match: _ESCAPES[match.group(0)], text)
 
@@ -244,7 +244,8 @@ def _background(drawing: Drawing, colors: _Colors) -> list[str]:
     if tuple(background[:3]) == (1.0, 1.0, 1.0) or background[3] == 0:
         return []  # the page is white already; a paper figure needs no white box
     name = colors.name(background, "background")
-    return [f"\\fill[{name}] (current bounding box.south west) rectangle (current bounding box.north east);"]
+    corners = "(current bounding box.south west) rectangle (current bounding box.north east)"
+    return [f"\\fill[{name}] {corners};"]
 
 
 def _check_frame(drawing: Drawing, frame: object) -> int:
@@ -274,7 +275,9 @@ class _Picture:
         self.static: list[tuple[str, list[str]]] = []
         for number, (moving, layers) in enumerate(self.runs, start=1):
             if not moving:
-                body = [line for layer in layers for line in _shapes(layer, 0, self.colors, drawing)]
+                body = [
+                    line for layer in layers for line in _shapes(layer, 0, self.colors, drawing)
+                ]
                 self.static.append((f"\\{prefix}{_letters(number)}", body))
 
     def moving(self, run: list[Layer], frame: int) -> list[str]:
@@ -374,6 +377,8 @@ def tikz_document(
     lines = list(header)
     if variant == "standalone":
         lines += [
+            # Computer Modern at any size (captions are 6.5 pt), then the page class.
+            "\\RequirePackage{fix-cm}",
             "\\documentclass[tikz,border=0pt]{standalone}",
             "\\begin{document}",
             *picture.definitions(),
