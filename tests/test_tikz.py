@@ -153,13 +153,18 @@ def test_numbers_labels_and_caption_as_tex_text(tmp_path):
         Spec("conv", 5, 3, stride=2, padding=1).transpose(), values=True, labels=True, caption=True
     )
     document = tikz_document(the_scene.drawing, "standalone")
-    assert "{$-$}" not in document and "\\node" in document
+    assert "\\node" in document
     assert "conv\\_transpose" in document and "$>$" in document  # escaped, not ¿
     assert "cm={1,0.5,-0.7,0.65," in document  # numbers lie in the slanted plane
     pages = compile_tex(tmp_path, "numbers", document)[:3]
     frames = [the_scene.frame(index) for index in range(3)]
     # The fonts differ (TeX's own against matplotlib's): text pixels disagree a little.
     assert_similar(pages, frames, overall=0.94, region=0.4)
+
+
+def test_negative_numbers_have_a_minus_sign():
+    drawing = scene(SPEC, weight=-np.ones((3, 3))).drawing
+    assert "{$-$1}" in tikz_picture(drawing, 0)
 
 
 def test_matrix_view_of_a_transpose(tmp_path):
@@ -195,6 +200,10 @@ def test_static_layers_once_moving_layers_per_frame(tutorial):
     standalone = tikz_document(the_scene.drawing, "standalone")
     assert standalone.count("\\begin{tikzpicture}") == 4
     assert standalone.count("\\definecolor{convaniminput}") == 1
+    assert standalone.count("\\tikzset{convanim input/.style=") == 1  # restyle a role once
+    # The window only translates: defined once, drawn per frame in a shifted scope.
+    assert standalone.count("\\def\\convanimmovea{") == 1
+    assert standalone.count("\\convanimmovea\n") == 4
 
 
 def test_save_writes_a_picture_by_extension(tmp_path):

@@ -31,6 +31,7 @@ import numpy as np
 
 from ..errors import invalid
 from ..layout import CM_PER_UNIT, Drawing, Layer, unit_pixels
+from ..theme import COLOR_ROLES, Theme
 
 __all__ = ["VARIANTS", "tex_escape", "tikz_document", "tikz_picture"]
 
@@ -85,16 +86,49 @@ def _point(point) -> str:
 
 
 class _Colors:
-    """``\\definecolor`` lines, one per distinct RGB, named after the first role using it."""
+    """``\\definecolor`` lines, one per distinct RGB, named after the first role using it;
+    and a TikZ style per distinct paint (``convanim input``...), so a user restyles a
+    role in one place and a frame's paths stay short."""
 
-    def __init__(self) -> None:
+    def __init__(self, theme: Theme | None = None) -> None:
+        self.theme_roles = [] if theme is None else [(r, getattr(theme, r)) for r in COLOR_ROLES]
         self.names: dict[tuple[float, float, float], str] = {}
         self.lines: list[str] = []
+        self.styles: dict[str, str] = {}
+        self.style_lines: list[str] = []
+
+    def style(self, options: str, role: str) -> str:
+        """The name of a style holding ``options``."""
+        if not options:
+            return ""
+        if options not in self.styles:
+            base = "convanim " + role.replace("_", " ")
+            name, number = base, 1
+            while name in self.styles.values():
+                number += 1
+                name = f"{base} {number}"
+            self.styles[options] = name
+            self.style_lines.append(f"\\tikzset{{{name}/.style={{{options}}}}}")
+        return self.styles[options]
+
+    def _role_for(self, rgba, fallback: str) -> str:
+        # Named after the theme's role holding the colour (opaque, or with this alpha,
+        # or in any alpha), so the file reads as the theme does.
+        rgb = tuple(rgba[:3])
+        for test in (
+            lambda color: tuple(color) == (*rgb, 1.0),  # the colour itself, opaque
+            lambda color: tuple(color) == tuple(rgba),
+            lambda color: tuple(color[:3]) == rgb,
+        ):
+            for role, color in self.theme_roles:
+                if test(color):
+                    return role
+        return fallback
 
     def name(self, rgba, role: str) -> str:
         rgb = tuple(round(float(c), 4) for c in rgba[:3])
         if rgb not in self.names:
-            base = "convanim" + re.sub(r"[^a-zA-Z]", "", role)
+            base = "convanim" + re.sub(r"[^a-zA-Z]", "", self._role_for(rgba, role))
             name, number = base, 1
             while name in self.names.values():
                 number += 1
@@ -176,7 +210,7 @@ def _text(layer: Layer, shift, colors: _Colors, drawing: Drawing) -> list[str]:
     theme = drawing.theme
     families = {"number": _family(theme.number_font), "prose": _family(theme.prose_font)}
     lines = []
-    scope = [_paint_options(layer, colors)]
+    scope = [colors.style(_paint_options(layer, colors), layer.role)]
     if shift is not None and (shift[0] or shift[1]):
         scope.append(f"shift={{{_point(shift)}}}")
     if block.matrix is not None:
@@ -196,15 +230,17 @@ def _text(layer: Layer, shift, colors: _Colors, drawing: Drawing) -> list[str]:
     return lines
 
 
-def _shapes(layer: Layer, frame: int, colors: _Colors, drawing: Drawing) -> list[str]:
-    """TikZ lines drawing ``layer`` as it is in ``frame``."""
+def _shapes(
+    layer: Layer, frame: int, colors: _Colors, drawing: Drawing, *, unshifted: bool = False
+) -> list[str]:
+    """TikZ lines drawing ``layer`` as it is in ``frame`` (or before its shift)."""
     if layer.kind == "text":
-        shift = layer.shift[frame] if layer.shift is not None else None
+        shift = None if unshifted or layer.shift is None else layer.shift[frame]
         return _text(layer, shift, colors, drawing)
-    shapes = layer.at(frame)
+    shapes = layer.geometry if unshifted else layer.at(frame)
     if len(shapes) == 0:
         return []
-    options = _paint_options(layer, colors)
+    options = colors.style(_paint_options(layer, colors), layer.role)
     if not options:
         return []
     if layer.kind == "segments":
@@ -228,6 +264,24 @@ def _runs(drawing: Drawing) -> list[tuple[bool, list[Layer]]]:
         else:
             runs.append((layer.moving, [layer]))
     return runs
+
+
+def _shift_groups(layers: list[Layer]) -> list[list[Layer]]:
+    """Consecutive layers that move by the same translation (or are not translated)."""
+    groups: list[list[Layer]] = []
+    for layer in layers:
+        last = groups[-1][0] if groups else None
+        if (
+            last is not None
+            and layer.frames is None
+            and last.frames is None
+            and (last.shift is None) == (layer.shift is None)
+            and (layer.shift is None or np.array_equal(last.shift, layer.shift))
+        ):
+            groups[-1].append(layer)
+        else:
+            groups.append([layer])
+    return groups
 
 
 def _bounding_box(drawing: Drawing, dpi: float) -> str:
@@ -263,14 +317,14 @@ class _Picture:
 
     def __init__(self, drawing: Drawing, dpi: float, prefix: str) -> None:
         self.drawing = drawing
-        self.colors = _Colors()
+        self.colors = _Colors(drawing.theme)
         self.runs = _runs(drawing)
         self.prefix = prefix
         self.box = _bounding_box(drawing, dpi)
         self.background = _background(drawing, self.colors)
         for _, layers in self.runs:  # every colour is defined before the picture uses it
             for layer in layers:
-                _paint_options(layer, self.colors)
+                self.colors.style(_paint_options(layer, self.colors), layer.role)
         # Static runs are macros, written once; named by position (letters only).
         self.static: list[tuple[str, list[str]]] = []
         for number, (moving, layers) in enumerate(self.runs, start=1):
@@ -278,14 +332,43 @@ class _Picture:
                 body = [
                     line for layer in layers for line in _shapes(layer, 0, self.colors, drawing)
                 ]
-                self.static.append((f"\\{prefix}{_letters(number)}", body))
+                self.static.append((f"\\{prefix}static{_letters(number)}", body))
+        # Layers that only translate (the window, its grid and weights) are macros too,
+        # drawn per frame in a shifted scope: a frame costs one line, as the original
+        # templates' \foreach over the window's positions did.
+        self.shifted: dict[int, tuple[str, list[str]]] = {}
+        for moving, layers in self.runs:
+            if not moving:
+                continue
+            for group in _shift_groups(layers):
+                if group[0].shift is None:
+                    continue
+                name = f"\\{prefix}move{_letters(len(self.shifted) + 1)}"
+                body = [
+                    line
+                    for layer in group
+                    for line in _shapes(layer, 0, self.colors, drawing, unshifted=True)
+                ]
+                self.shifted[id(group[0])] = (name, body)
 
     def moving(self, run: list[Layer], frame: int) -> list[str]:
-        return [line for layer in run for line in _shapes(layer, frame, self.colors, self.drawing)]
+        lines = []
+        for group in _shift_groups(run):
+            if group[0].shift is None:
+                lines += [
+                    line
+                    for layer in group
+                    for line in _shapes(layer, frame, self.colors, self.drawing)
+                ]
+                continue
+            name, _ = self.shifted[id(group[0])]
+            lines.append(f"\\begin{{scope}}[shift={{{_point(group[0].shift[frame])}}}]")
+            lines += [name, "\\end{scope}"]
+        return lines
 
     def definitions(self) -> list[str]:
-        lines = list(self.colors.lines)
-        for name, body in self.static:
+        lines = [*self.colors.lines, *self.colors.style_lines]
+        for name, body in [*self.static, *self.shifted.values()]:
             lines.append(f"\\def{name}{{%")
             lines.extend(body)
             lines.append("}")
@@ -329,7 +412,7 @@ def tikz_picture(drawing: Drawing, frame: int = 0, *, dpi: float = 150.0) -> str
         One line, for a frame that is not one of the drawing's.
     """
     frame = _check_frame(drawing, frame)
-    picture = _Picture(drawing, dpi, "convanimstatic")
+    picture = _Picture(drawing, dpi, "convanim")
     lines = [_OPEN, *picture.definitions()]
     lines += picture.body(lambda run: picture.moving(run, frame))
     lines.append(_CLOSE)
@@ -372,7 +455,7 @@ def tikz_document(
     header = _header(drawing, variant)
     if variant == "picture":
         return "\n".join(header) + "\n" + tikz_picture(drawing, frame, dpi=dpi)
-    picture = _Picture(drawing, dpi, "convanimstatic")
+    picture = _Picture(drawing, dpi, "convanim")
     frames = range(drawing.frames)
     lines = list(header)
     if variant == "standalone":
