@@ -26,6 +26,8 @@ def _decoded(path: Path) -> str:
             return f"{len(files)} PNG files, {first.size[0]}x{first.size[1]}"
     if path.suffix in (".svg", ".pdf"):
         return "vector still"
+    if path.suffix == ".tex":
+        return "TikZ source, a still tikzpicture (the default variant)"
     if path.suffix == ".mp4":
         import imageio_ffmpeg
 

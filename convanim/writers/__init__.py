@@ -69,12 +69,16 @@ class WriteOptions:
     loop : int
         Times to play; 0 loops forever.
     frame : int
-        Which frame a still (PNG, SVG, PDF) shows.
+        Which frame a still (PNG, SVG, PDF, a TikZ picture) shows.
+    tex : {"picture", "standalone", "beamer", "animate"}
+        What a ``.tex`` file is: a still ``tikzpicture`` to ``\\input``, a document of
+        one page per frame, beamer overlays (one per frame) or an ``animateinline``.
     """
 
     duration: int = 1000
     loop: int = 0
     frame: int = 0
+    tex: str = "picture"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -278,6 +282,6 @@ def _load_builtin() -> None:
         if _LOADED:
             return
         # Importing a format module registers its writer(s).
-        from . import apng, gif, mp4, png, vector, webp  # noqa: F401
+        from . import apng, gif, mp4, png, tikz, vector, webp  # noqa: F401
 
         _LOADED = True
