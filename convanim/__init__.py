@@ -8,6 +8,7 @@ plan into frames; writers encode the frames.
 from .animation import Animation, animate
 from .api import save
 from .compute import conv_matrix, evaluate
+from .explore import explore
 from .plan import CellKind, Frame, Plan, plan
 from .render import matrix_figure, render
 from .spec import OPS, AxisGeometry, Spec, SpecError
@@ -29,6 +30,7 @@ __all__ = [
     "animate",
     "conv_matrix",
     "evaluate",
+    "explore",
     "matrix_figure",
     "numbers",
     "plan",
