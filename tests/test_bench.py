@@ -49,6 +49,7 @@ def test_bench_quick_prints_every_row(tmp_path):
     if "skipped" in bytes_row:
         assert "bytes: skipped" in out
     row("planner")
+    row("explorer")
     assert "--quick" in out  # the quick run says what it shortened
 
     document = json.loads(numbers.read_text())
