@@ -61,6 +61,6 @@ def test_bench_quick_prints_every_row(tmp_path):
         [
             line
             for line in lines
-            if line.startswith(("gallery", "per-frame", "growth", "bytes", "planner"))
+            if line.startswith(("gallery", "per-frame", "growth", "bytes", "planner", "explorer"))
         ]
     )
