@@ -126,6 +126,11 @@
     if (root.hasAttribute("data-autofocus")) root.focus();
   }
 
+  // A notebook may run this script before its output is in the document: start with
+  // the player holding the script, then any other on the page not yet set up.
+  var script = document.currentScript;
+  var own = script && script.closest ? script.closest("[data-convanim-player]") : null;
+  if (own) setup(own);
   var players = document.querySelectorAll("[data-convanim-player]");
   for (var i = 0; i < players.length; i++) setup(players[i]);
 })();

@@ -79,7 +79,9 @@ def browser():
 class Page:
     """A player page with its console errors and network requests recorded."""
 
-    def __init__(self, browser, path: Path, size: tuple[int, int], **context) -> None:
+    def __init__(
+        self, browser, path: Path, size: tuple[int, int], *, wait: bool = True, **context
+    ) -> None:
         width, height = size
         self.context = browser.new_context(
             viewport={"width": width + 64, "height": height + 400}, **context
@@ -94,7 +96,8 @@ class Page:
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.page.on("request", lambda request: self.requests.append(request.url))
         self.page.goto(path.resolve().as_uri())
-        self.page.wait_for_function("document.querySelector('.convanim-player').convanim")
+        if wait:
+            self.page.wait_for_function("document.querySelector('.convanim-player').convanim")
 
     def frame(self) -> int:
         return int(self.page.get_attribute(".convanim-player", "data-frame"))
@@ -314,3 +317,34 @@ def test_player_is_smaller_than_the_gif(tmp_path: Path, name: str) -> None:
     player = convanim.save(spec, tmp_path / f"{name}.html", progress=False)
     gif = convanim.save(spec, tmp_path / f"{name}.gif", progress=False)
     assert player.stat().st_size < gif.stat().st_size
+
+
+def test_fragment_runs_as_a_notebook_inserts_it(browser, tmp_path: Path) -> None:
+    """JupyterLab sets an output's HTML with innerHTML (whose scripts never run) and
+    re-creates the scripts, which run once the output is in the page."""
+    fragment = convanim.animate(Spec("conv", 4, 3)).to_html(format="player")
+    path = tmp_path / "lab.html"
+    path.write_text("<!DOCTYPE html><html><body></body></html>")
+    page = Page(browser, path, (300, 300), wait=False)
+    try:
+        page.page.evaluate(
+            """html => {
+                const node = document.createElement("div");
+                node.innerHTML = html;
+                for (const old of node.querySelectorAll("script:not([type])")) {
+                    const fresh = document.createElement("script");
+                    fresh.textContent = old.textContent;
+                    old.replaceWith(fresh);
+                }
+                document.body.appendChild(node);
+                window.ready = !!node.querySelector(".convanim-player").convanim;
+            }""",
+            fragment,
+        )
+        assert page.page.evaluate("window.ready")
+        page.page.click(".ca-play")
+        page.page.click(".ca-next")
+        assert page.frame() == 1
+        assert page.errors == [] and page.offline() == []
+    finally:
+        page.close()
