@@ -30,6 +30,7 @@ _LAZY = {
     "matrix_figure": "convanim.render",
     "DrawOptions": "convanim.options",
     "Theme": "convanim.theme",
+    "explore": "convanim.explore",
 }
 # Subpackages reached as attributes; convanim.render is also callable (= render.render).
 _SUBMODULES = ("render", "layout", "writers", "gallery", "options", "theme", "errors")
@@ -50,6 +51,7 @@ __all__ = [
     "animate",
     "conv_matrix",
     "evaluate",
+    "explore",
     "matrix_figure",
     "numbers",
     "plan",

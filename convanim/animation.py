@@ -260,14 +260,24 @@ class Animation:
             f"<strong>convanim:</strong> {html.escape(text)} {hint}</div>"
         )
 
-    def to_html(self) -> str:
+    def to_html(self, format: str = "gif") -> str:
         """The HTML a notebook shows: an ``<img>`` with the GIF inline, or why not.
 
         The GIF is embedded as base64 text in a ``data:`` URI, with the spec's
         description as alt text. An animation whose base64 text would exceed the embed
         limit (:attr:`embed_limit`, or the module's :data:`embed_limit`) is not embedded:
         the frame count and size are checked first, and the encoded size after encoding.
+
+        ``format="player"`` gives the HTML player instead (:mod:`convanim.writers.html`):
+        the drawing as SVG with play/pause, step, a frame scrubber, speed, loop and each
+        frame's arithmetic, as one ``<div>`` (no network, no external script).
         """
+        if format == "player":
+            return self._player_html()
+        if format != "gif":
+            from .errors import invalid
+
+            raise invalid("format", format, "'gif' or 'player'")
         limit = self._limit()
         if self._gif is None:
             if self._gif_size is not None and _base64_length(self._gif_size) > limit:
@@ -288,6 +298,24 @@ class Animation:
         return (
             f'<img src="data:image/gif;base64,{data}" alt="{alt}" width="{width}" '
             f'height="{height}" class="convanim-animation">'
+        )
+
+    def _player_html(self) -> str:
+        import uuid
+
+        from .layout.notes import frame_notes
+        from .writers.html import player_html
+
+        scene = self._get_scene()
+        return player_html(
+            scene.drawing,
+            dpi=scene.dpi,
+            notes=frame_notes(self._plan, getattr(scene, "numbers", None)),
+            duration=self._options["duration"],
+            loop=self._options["loop"],
+            title=self.spec.describe(),
+            full_page=False,
+            player_id=f"convanim-{uuid.uuid4().hex[:12]}",
         )
 
     def _repr_html_(self) -> str:

@@ -19,6 +19,8 @@ Rows:
              written in a fresh subprocess: time per frame and peak RSS.
 4. bytes     the 15 tutorial GIFs built by convanim against the reference GIFs.
 5. planner   ``plan(Spec("conv", 512, 3))`` against a plain Python loop.
+6. explorer  ``convanim.explore``: time from a control change to the new picture (target
+             under 100 ms at tutorial sizes), against re-encoding the animation's GIF.
 """
 
 from __future__ import annotations
@@ -1012,6 +1014,61 @@ def bench_planner(report: Report, quick: bool) -> None:
     )
 
 
+EXPLORER_TARGET = 0.1  # seconds from a control change to the new picture
+
+
+def bench_explorer(report: Report, quick: bool) -> None:
+    """Latency of convanim.explore: set one control, the picture is ready on return.
+
+    From each direct tutorial case, padding, stride and kernel each go one up and back
+    (an invalid spec shows its message and is not counted). The baseline is what a
+    notebook without the explorer redoes on such a change: a new animation's GIF.
+    """
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        report.add(Row("explorer", "skipped: ipywidgets not installed", "-", "-", "-"))
+        return
+    from convanim import Spec, animate, explore
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from cases import DIRECT
+
+    names = list(DIRECT)[:3] if quick else list(DIRECT)
+    times, baseline = [], []
+    for name in names:
+        i, k, s, p, d, _, _ = DIRECT[name]
+        spec = Spec("conv", i, k, stride=s, padding=p, dilation=d)
+        explorer = explore(spec)
+        for control in ("padding", "stride", "kernel"):
+            start_value = explorer.controls[control].value
+            for value in (start_value + 1, start_value):
+                explorer.set(**{control: value})
+                if explorer.spec is not None:
+                    times.append(explorer.last_update)
+        start = time.perf_counter()
+        animate(spec).to_html()
+        baseline.append(time.perf_counter() - start)
+    median, worst = statistics.median(times), max(times)
+    gif = statistics.median(baseline)
+    report.add(
+        Row(
+            "explorer",
+            f"control change -> picture, {len(names)} tutorial cases, {len(times)} changes",
+            f"{_ms(median, 1)} median, {_ms(worst, 1)} max",
+            f"{_ms(gif, 1)} (GIF re-encoded)",
+            _ratio(gif / median),
+            f"< {_ms(EXPLORER_TARGET, 0)}",
+            _status(median < EXPLORER_TARGET),
+            numbers={"median": median, "max": worst, "changes": times, "baseline": gif},
+        )
+    )
+    report.note(
+        "explorer: kernel-side time of one control change (plan, scene, frame 0 as PNG, "
+        "arithmetic text); the browser's share (sending the PNG) is not counted."
+    )
+
+
 # -- output --------------------------------------------------------------------------
 
 
@@ -1079,6 +1136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench_growth(report, work, args.quick, size)
         bench_bytes(report, gallery_dir)
         bench_planner(report, args.quick)
+        bench_explorer(report, args.quick)
     elapsed = time.perf_counter() - started
     report.note(f"bench wall time: {elapsed:.0f} s.")
     print(table(report))

@@ -49,6 +49,7 @@ def test_bench_quick_prints_every_row(tmp_path):
     if "skipped" in bytes_row:
         assert "bytes: skipped" in out
     row("planner")
+    row("explorer")
     assert "--quick" in out  # the quick run says what it shortened
 
     document = json.loads(numbers.read_text())
@@ -60,6 +61,6 @@ def test_bench_quick_prints_every_row(tmp_path):
         [
             line
             for line in lines
-            if line.startswith(("gallery", "per-frame", "growth", "bytes", "planner"))
+            if line.startswith(("gallery", "per-frame", "growth", "bytes", "planner", "explorer"))
         ]
     )

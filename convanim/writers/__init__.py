@@ -282,6 +282,6 @@ def _load_builtin() -> None:
         if _LOADED:
             return
         # Importing a format module registers its writer(s).
-        from . import apng, gif, mp4, png, tikz, vector, webp  # noqa: F401
+        from . import apng, gif, html, mp4, png, tikz, vector, webp  # noqa: F401
 
         _LOADED = True
