@@ -76,7 +76,7 @@ class _Progress:
 
 def _check_writer(writer, options: DrawOptions, frame: int | None) -> None:
     """Refuse options the chosen writer would silently ignore."""
-    if frame is not None and writer.animated:
+    if frame is not None and writer.animated and not writer.takes_frame:
         raise invalid(
             "frame",
             frame,

@@ -262,7 +262,7 @@ def _render(args: argparse.Namespace) -> int:
         from .writers import writer_for
 
         writer = writer_for(path, format)
-        if "frame" in write and writer.animated:
+        if "frame" in write and writer.animated and not writer.takes_frame:
             raise _Exit(
                 f"--frame is not valid with {_format_words(writer)}: expected it only with "
                 "a still (.png, .svg or .pdf)"

@@ -102,6 +102,8 @@ class Writer:
         True when the output is a folder of files rather than one file.
     loops : bool
         True when the format stores a loop count (GIF, WebP, APNG).
+    takes_frame : bool
+        True for an animated format that can also hold one frame (``.tex``'s picture).
     owned : str, optional
         For a folder writer, a regular expression matching the file names it writes:
         an earlier run's files of that form are removed once the new set is in place,
@@ -116,6 +118,7 @@ class Writer:
     directory: bool = False
     loops: bool = False
     owned: str | None = None
+    takes_frame: bool = False
 
 
 _REGISTRY: dict[str, Writer] = {}

@@ -35,6 +35,7 @@ register(
         name="tikz",
         extensions=(".tex",),
         animated=True,
+        takes_frame=True,
         description=(
             "TikZ/LaTeX source: a still tikzpicture (tex=picture, of frame=), or every frame "
             "as a standalone document, beamer overlays or an animate sequence"
