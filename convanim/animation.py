@@ -182,9 +182,9 @@ class Animation:
         pathlib.Path
             The path written.
         """
-        from .api import write_scene
+        from .api import check_write, write_scene
         from .options import draw_option_names
-        from .writers import check_output_path, writer_for
+        from .writers import writer_for
 
         drawing = {k: v for k, v in overrides.items() if k in draw_option_names()}
         rest = {k: v for k, v in overrides.items() if k not in drawing}
@@ -193,7 +193,7 @@ class Animation:
             raise TypeError(f"save() got an unexpected keyword argument {sorted(unknown)[0]!r}")
         options = self._options.replace(**drawing) if drawing else self._options
         writer = writer_for(path, rest.pop("format", None))
-        check_output_path(path, directory=writer.directory)
+        check_write(writer, path, options, rest.get("frame"))
         if options is self._options or _same_picture(options, self._options):
             the_scene = self._get_scene()
         else:

@@ -18,7 +18,7 @@ from .render import scene as build_scene
 from .spec import Spec
 from .writers import WriteOptions, atomic_output, check_output_path, writer_for
 
-__all__ = ["save", "write_scene"]
+__all__ = ["check_write", "save", "write_scene"]
 
 
 class _Progress:
@@ -74,8 +74,10 @@ class _Progress:
         self._source.save_figure(file, index, format)
 
 
-def _check_writer(writer, options: DrawOptions, frame: int | None) -> None:
-    """Refuse options the chosen writer would silently ignore."""
+def check_write(writer, path, options: DrawOptions, frame: int | None) -> None:
+    """Before any drawing: refuse a path that cannot be written, and options the chosen
+    writer would silently ignore."""
+    check_output_path(path, directory=writer.directory)
     if frame is not None and writer.animated and not writer.takes_frame:
         raise invalid(
             "frame",
@@ -136,8 +138,7 @@ def save(
     """
     writer = writer_for(path, format)
     options = draw_options(options, given)
-    _check_writer(writer, options, frame)
-    check_output_path(path, directory=writer.directory)
+    check_write(writer, path, options, frame)
     the_scene = build_scene(spec, options=options)
     return write_scene(
         the_scene, path, writer, options, frame=frame, progress=progress, callback=callback
@@ -156,8 +157,7 @@ def write_scene(
 ) -> Path:
     """Write an already built scene with ``writer``: the one pipeline every caller shares
     (:func:`save`, :meth:`Animation.save <convanim.Animation.save>`, the notebook's GIF,
-    galleries)."""
-    _check_writer(writer, options, frame)
+    galleries). Callers check the request first (:func:`check_write`)."""
     if not writer.animated:  # only a still shows one frame
         last = len(the_scene) - 1
         frame = replace(option("frame"), low=0, high=last).check(0 if frame is None else frame)

@@ -259,19 +259,7 @@ def _render(args: argparse.Namespace) -> int:
     progress = False if args.quiet else None
     try:
         from .api import save
-        from .writers import writer_for
 
-        writer = writer_for(path, format)
-        if "frame" in write and writer.animated and not writer.takes_frame:
-            raise _Exit(
-                f"--frame is not valid with {_format_words(writer)}: expected it only with "
-                "a still (.png, .svg or .pdf)"
-            )
-        if "loop" in drawing and not writer.loops:
-            raise _Exit(
-                f"--loop is not valid with {_format_words(writer)}: expected it only with "
-                ".gif, .webp or .apng (the formats that store a loop count)"
-            )
         save(spec, path, format=format, progress=progress, **write, **drawing)
     except SpecError as error:
         raise _Exit(_flagged(error)) from None
@@ -280,10 +268,6 @@ def _render(args: argparse.Namespace) -> int:
     except OSError as error:
         raise _Exit(_os_message(error, path)) from None
     return 0
-
-
-def _format_words(writer) -> str:
-    return "--frames-dir" if writer.directory else f"a .{writer.name} output"
 
 
 def _duration_of_fps(text: str) -> int:

@@ -19,15 +19,27 @@ def _as_plan(spec: Spec | Plan) -> Plan:
     return spec if isinstance(spec, Plan) else plan(spec)
 
 
-def _check_array(name: str, array: object, shape: tuple[int, ...]) -> np.ndarray:
+def _check_array(
+    name: str, array: object, shape: tuple[int, ...], *, shown: object = None
+) -> np.ndarray:
+    """``array`` as float64 of ``shape``; the error names ``shown`` (default ``shape``)."""
+    if not isinstance(shown, str):
+        shown = tuple(shape if shown is None else shown)
     try:
         array = np.asarray(array, dtype=np.float64)
     except (TypeError, ValueError):
         raise SpecError(
-            f"{name} is not valid: expected an array of numbers of shape {tuple(shape)}"
+            f"{name} is not valid: expected an array of numbers of shape {shown}",
+            parameter=name,
+            expected=f"an array of numbers of shape {shown}",
         ) from None
     if array.shape != tuple(shape):
-        raise SpecError(f"{name}.shape = {array.shape} is not valid: expected {tuple(shape)}")
+        raise SpecError(
+            f"{name}.shape = {array.shape} is not valid: expected {shown}",
+            parameter=name,
+            value=array.shape,
+            expected=str(shown),
+        )
     return array
 
 
@@ -42,27 +54,21 @@ def _check_channel_array(
 
     A one-channel spec also takes the spatial-only array of convanim's first versions.
     """
-    if single:
-        try:
-            given = np.shape(array)
-        except (TypeError, ValueError):
-            given = None
-        if given == tuple(spatial):
-            return _check_array(name, array, spatial).reshape(shape), True
-        expected = f"{tuple(shape)} or {tuple(spatial)}"
-        try:
-            checked = np.asarray(array, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise SpecError(
-                f"{name} is not valid: expected an array of numbers of shape {expected}"
-            ) from None
-        if checked.shape != tuple(shape):
-            # Name the spatial shape first: it is what a one-channel caller means.
-            raise SpecError(
-                f"{name}.shape = {checked.shape} is not valid: expected {tuple(spatial)}"
-            )
-        return checked, False
-    return _check_array(name, array, shape), False
+    if not single:
+        return _check_array(name, array, shape), False
+    try:
+        given = np.shape(array)
+    except (TypeError, ValueError):
+        given = None
+    if given == tuple(spatial):
+        return _check_array(name, array, spatial).reshape(shape), True
+    # Name both shapes when it cannot be read; the spatial one for a wrong shape, as it
+    # is what a one-channel caller means.
+    try:
+        np.asarray(array, dtype=np.float64)
+    except (TypeError, ValueError):
+        return _check_array(name, array, shape, shown=f"{tuple(shape)} or {tuple(spatial)}"), False
+    return _check_array(name, array, shape, shown=spatial), False
 
 
 def _refuse_weight(spec: Spec, weight: object, bias: object) -> None:

@@ -260,6 +260,20 @@ def _spec(name, flag, short=None, *, default=None, help="", field=None, directiv
     )
 
 
+def _draw(name, kind, *, flag: str | None = "", **extra) -> Option:
+    """A drawing option: the flag ``--name``, and the same name in manifests and the
+    directive (``flag=None``: no flag, for values no shell line holds)."""
+    return Option(
+        name=name,
+        kind=kind,
+        group="draw",
+        flag=f"--{name}" if flag == "" else flag,
+        field=name,
+        directive=name,
+        **extra,
+    )
+
+
 OPTIONS: tuple[Option, ...] = (
     # -- the spec -----------------------------------------------------------------------
     _spec(
@@ -315,124 +329,46 @@ OPTIONS: tuple[Option, ...] = (
         directive="count-include-pad",
         help="avg_pool: leave padded zeros out of the mean (count_include_pad=False)",
     ),
-    # -- the drawing ----------------------------------------------------------------------
-    Option(
-        name="style",
-        kind="choice",
-        group="draw",
+    # -- the drawing (flag --name, manifest field and directive option name) --------
+    _draw(
+        "style",
+        "choice",
         default="tutorial",
         choices=STYLES,
         help="the look: the tutorial's slanted planes, flat grids, or y = C x",
-        flag="--style",
-        field="style",
-        directive="style",
     ),
-    Option(
-        name="theme",
-        kind="theme",
-        group="draw",
-        default="tutorial",
-        help="colours, line widths and fonts",
-        flag="--theme",
-        field="theme",
-        directive="theme",
+    _draw("theme", "theme", default="tutorial", help="colours, line widths and fonts"),
+    _draw("dpi", "number", default=None, low=10, high=1200, help="pixels per inch (150)"),
+    _draw(
+        "values", "flag", default=False, help="print input, kernel and output numbers in the cells"
     ),
-    Option(
-        name="dpi",
-        kind="number",
-        group="draw",
-        default=None,
-        low=10,
-        high=1200,
-        help="pixels per inch (150)",
-        flag="--dpi",
-        field="dpi",
-        directive="dpi",
-    ),
-    Option(
-        name="values",
-        kind="flag",
-        group="draw",
-        default=False,
-        help="print input, kernel and output numbers in the cells",
-        flag="--values",
-        field="values",
-        directive="values",
-    ),
-    Option(
-        name="x",
-        kind="array",
-        group="draw",
-        default=None,
-        help="the input to print (implies values)",
-        field="x",
-        directive="x",
-    ),
-    Option(
-        name="weight",
-        kind="array",
-        group="draw",
+    _draw("x", "array", default=None, help="the input to print (implies values)", flag=None),
+    _draw(
+        "weight",
+        "array",
         default=None,
         help="the kernel to print (implies values; the matrix view's C)",
-        field="weight",
-        directive="weight",
+        flag=None,
     ),
-    Option(
-        name="seed",
-        kind="int",
-        group="draw",
+    _draw(
+        "seed",
+        "int",
         default=TUTORIAL_SEED,
         low=0,
         high=2**32 - 1,
         help="seed of the drawn numbers (1234, the tutorial's)",
-        flag="--seed",
-        field="seed",
-        directive="seed",
     ),
-    Option(
-        name="labels",
-        kind="flag",
-        group="draw",
-        default=False,
-        help='label the planes "input" and "output"',
-        flag="--labels",
-        field="labels",
-        directive="labels",
-    ),
-    Option(
-        name="caption",
-        kind="flag",
-        group="draw",
+    _draw("labels", "flag", default=False, help='label the planes "input" and "output"'),
+    _draw(
+        "caption",
+        "flag",
         default=False,
         help="write the spec and its output-size arithmetic underneath",
-        flag="--caption",
-        field="caption",
-        directive="caption",
     ),
-    Option(
-        name="duration",
-        kind="int",
-        group="draw",
-        default=1000,
-        low=1,
-        high=655_350,
-        help="milliseconds per frame (1000)",
-        flag="--duration",
-        field="duration",
-        directive="duration",
+    _draw(
+        "duration", "int", default=1000, low=1, high=655_350, help="milliseconds per frame (1000)"
     ),
-    Option(
-        name="loop",
-        kind="int",
-        group="draw",
-        default=0,
-        low=0,
-        high=65_535,
-        help="times to play, 0 = forever (0)",
-        flag="--loop",
-        field="loop",
-        directive="loop",
-    ),
+    _draw("loop", "int", default=0, low=0, high=65_535, help="times to play, 0 = forever (0)"),
     # -- the file -------------------------------------------------------------------------
     Option(
         name="frame",

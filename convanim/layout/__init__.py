@@ -11,6 +11,7 @@ from ._model import (
     Measure,
     Paint,
     TextBlock,
+    pixel_size,
     points_to_units,
     unit_pixels,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "forward_matrix",
     "matrix_layout",
     "matrix_pixel_bounds",
+    "pixel_size",
     "plane_extent",
     "plane_layout",
     "points_to_units",

@@ -27,6 +27,7 @@ __all__ = [
     "Measure",
     "Paint",
     "TextBlock",
+    "pixel_size",
     "points_to_units",
     "unit_pixels",
 ]
@@ -243,18 +244,13 @@ class Drawing:
         """Roles of the layers, in drawing order."""
         return tuple(layer.role for layer in self.layers)
 
-    def static_layers(self) -> tuple[Layer, ...]:
-        return tuple(layer for layer in self.layers if not layer.moving)
-
     def moving_layers(self) -> tuple[Layer, ...]:
+        """The layers that change from frame to frame, in drawing order."""
         return tuple(layer for layer in self.layers if layer.moving)
 
     def pixel_size(self, dpi: float) -> tuple[int, int]:
         """(width, height) in pixels at ``dpi``, border included."""
-        xmin, xmax, ymin, ymax = self.extent
-        return _pixels(xmax - xmin, self.border, dpi, self.rounding), _pixels(
-            ymax - ymin, self.border, dpi, self.rounding
-        )
+        return pixel_size(self.extent, self.border, dpi, self.rounding)
 
     @property
     def edge(self) -> float:
@@ -270,6 +266,14 @@ class Drawing:
 def unit_pixels(dpi: float) -> float:
     """Pixels per plane unit at ``dpi``."""
     return dpi * CM_PER_UNIT / 2.54
+
+
+def pixel_size(
+    extent: tuple[float, float, float, float], border: float, dpi: float, rounding: str
+) -> tuple[int, int]:
+    """(width, height) in pixels of a drawing of ``extent`` with ``border`` TeX points."""
+    xmin, xmax, ymin, ymax = extent
+    return _pixels(xmax - xmin, border, dpi, rounding), _pixels(ymax - ymin, border, dpi, rounding)
 
 
 def _pixels(units: float, border: float, dpi: float, rounding: str) -> int:

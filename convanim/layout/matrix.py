@@ -200,24 +200,20 @@ def matrix_layout(
                 geometry=_grid(*each.origin, panel_cols, panel_rows),
             )
         )
-    layers.append(
-        Layer(
-            role="vector_x",
-            kind="polygons",
-            z=1,
-            paint=Paint(fill=theme.input, edge=theme.input_edge, width=thin * 2),
-            geometry=_boxes(x_origin + np.stack([np.arange(cols), np.zeros(cols)], 1)),
+    # x along the top (one cell per column of C), y down the right (one per row)
+    for role, fill, cells in (
+        ("vector_x", theme.input, x_origin + np.stack([np.arange(cols), np.zeros(cols)], 1)),
+        ("vector_y", theme.output, y_origin + np.stack([np.zeros(rows), np.arange(rows)], 1)),
+    ):
+        layers.append(
+            Layer(
+                role=role,
+                kind="polygons",
+                z=1,
+                paint=Paint(fill=fill, edge=theme.input_edge, width=thin * 2),
+                geometry=_boxes(cells),
+            )
         )
-    )
-    layers.append(
-        Layer(
-            role="vector_y",
-            kind="polygons",
-            z=1,
-            paint=Paint(fill=theme.output, edge=theme.input_edge, width=thin * 2),
-            geometry=_boxes(y_origin + np.stack([np.zeros(rows), np.arange(rows)], 1)),
-        )
-    )
     for role, color, items in (
         ("matrix_numbers", theme.text, black),
         ("matrix_zeros", theme.text_muted, grey),

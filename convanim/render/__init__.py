@@ -61,9 +61,10 @@ def scene(
     if style is not None:
         given = {**given, "style": style}
     options = draw_options(options, given)
+    # Refused before numbers are computed for it; MatrixScene checks the matrix view's
+    # ops itself, and DrawOptions has checked the option combinations.
     check_drawable(spec)
     if options.style == "matrix":
-        check_matrix(spec, labels=options.labels, caption=options.caption, values=options.values)
         return MatrixScene(
             spec, options.weight, dpi=options.dpi, seed=options.seed, theme=options.theme
         )

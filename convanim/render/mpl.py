@@ -57,7 +57,7 @@ def _color(color) -> object:
     return "none" if color is None else color
 
 
-def _artist(layer: Layer, theme: Theme):
+def _artist(layer: Layer):
     paint = layer.paint
     width = mpl_points(paint.width)
     if layer.kind == "segments":
@@ -97,10 +97,9 @@ def _artist(layer: Layer, theme: Theme):
             joinstyle=paint.join,
             zorder=layer.z,
         )
-    patch = PathPatch(
+    return PathPatch(
         EMPTY_PATH, facecolor=paint.fill, edgecolor="none", linewidth=0, zorder=layer.z
     )
-    return patch
 
 
 class DrawingScene(BlittedScene):
@@ -136,6 +135,8 @@ class DrawingScene(BlittedScene):
 
         self.artists: list[tuple[Layer, object]] = []
         moving = []
+        # A moving text layer's outline at frame 0, shifted per frame.
+        self._text_bases: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         # Text layers of one role and z become one compound outline: one artist however
         # many strings (labels and caption share the annotations' patch).
         texts: dict[tuple[str, float], tuple[list[MplPath], PathPatch]] = {}
@@ -145,16 +146,15 @@ class DrawingScene(BlittedScene):
                 if key in texts:
                     texts[key][0].append(text_path(layer, theme))
                     continue
-                artist = _artist(layer, theme)
+                artist = _artist(layer)
                 texts[key] = ([text_path(layer, theme)], artist)
             else:
-                artist = _artist(layer, theme)
+                artist = _artist(layer)
             if layer.moving:
                 artist.set_animated(True)
                 moving.append(artist)
                 if layer.kind == "text":
                     path = text_path(layer, theme)
-                    self._text_bases = getattr(self, "_text_bases", {})
                     self._text_bases[id(artist)] = (path.vertices, path.codes)
             axes.add_artist(artist)
             self.artists.append((layer, artist))

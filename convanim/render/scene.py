@@ -11,8 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..drawable import check_drawable, check_size
-from ..layout import TUTORIAL, Look, plane_extent, plane_layout
-from ..layout._model import _pixels
+from ..layout import TUTORIAL, Look, pixel_size, plane_extent, plane_layout
 from ..plan import Plan, plan
 from ..spec import Spec
 from ..theme import TUTORIAL_THEME, Theme
@@ -67,10 +66,8 @@ class Scene(DrawingScene):
         dpi = float(dpi if dpi is not None else 150.0)
         # Refuse a picture too big to hold before planning it (labels and caption only
         # widen it by a little and are checked again with the figure).
-        (xmin, xmax, ymin, ymax), border = plane_extent(self.spec, look, theme)
-        check_size(
-            _pixels(xmax - xmin, border, dpi, "tex"), _pixels(ymax - ymin, border, dpi, "tex"), dpi
-        )
+        extent, border = plane_extent(self.spec, look, theme)
+        check_size(*pixel_size(extent, border, dpi, "tex"), dpi)
         self.plan = spec if isinstance(spec, Plan) else plan(spec)
         self.numbers = numbers
         drawing = plane_layout(
@@ -96,9 +93,9 @@ class Scene(DrawingScene):
         origin = self.plan.window_origin[index]
         if self.spec.ndim == 1:
             origin = np.concatenate([[0], origin])
+        names = {"input_numbers": "input", "kernel_numbers": "kernel", "output_numbers": "output"}
         for layer in self.drawing.layers:
-            name = {"input_numbers": "input", "kernel_numbers": "kernel"}.get(layer.role)
-            name = name or ("output" if layer.role == "output_numbers" else None)
+            name = names.get(layer.role)
             if name is None:
                 continue
             for (row, col), string in zip(layer.text.cells, layer.text.strings, strict=True):
