@@ -237,8 +237,12 @@ class ConvanimDirective(SphinxDirective):
         return []
 
     def run(self) -> list[nodes.Node]:
+        options = dict(self.options)
+        default_theme = getattr(self.env.config, "convanim_theme", None)
+        if "theme" not in options and default_theme:
+            options["theme"] = str(default_theme)  # conf.py's convanim_theme
         try:
-            spec, render, alt = _parse(self.options)
+            spec, render, alt = _parse(options)
         except _OptionError as error:
             return self._report(error)
 
@@ -308,6 +312,8 @@ def _finished(app, exception) -> None:
 def setup(app) -> dict[str, Any]:
     """Register the ``convanim`` directive (Sphinx calls this for ``extensions``)."""
     app.add_directive("convanim", ConvanimDirective)
+    # The theme of every directive without a :theme: (a built-in name or a .toml file).
+    app.add_config_value("convanim_theme", None, "env", [str])
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("env-get-outdated", _outdated)

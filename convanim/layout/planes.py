@@ -239,6 +239,16 @@ def plane_layout(
         layers.append(Layer(role=role, kind=kind, z=z, paint=paint, geometry=geometry, **motion))
 
     thick, thin = theme.thick, theme.thin
+    if theme.padding_fill[3] > 0:
+        # Cells that are not input (padding, inserted zeros) filled, under their dashed
+        # grid; the tutorial leaves them the page's colour (and draws no layer).
+        add(
+            "padding_fill",
+            "polygons",
+            0.5,
+            Paint(fill=theme.padding_fill),
+            plane_in.quads(np.argwhere(view.grid_kind != CellKind.INPUT)),
+        )
     add(
         "padding",
         "segments",

@@ -64,9 +64,18 @@ def scene(
     # Refused before numbers are computed for it; MatrixScene checks the matrix view's
     # ops itself, and DrawOptions has checked the option combinations.
     check_drawable(spec)
+    theme = options.theme
+    if options.transparent:
+        theme = theme.replace(background=(*theme.background[:3], 0.0))
+    sizing = {
+        "width": options.width,
+        "height": options.height,
+        "canvas": options.canvas,
+        "fit": options.dpi is None,
+    }
     if options.style == "matrix":
         return MatrixScene(
-            spec, options.weight, dpi=options.dpi, seed=options.seed, theme=options.theme
+            spec, options.weight, dpi=options.dpi, seed=options.seed, theme=theme, **sizing
         )
     cell_values = None
     if options.numbered:
@@ -79,7 +88,8 @@ def scene(
         numbers=cell_values,
         labels=options.labels,
         caption=options.caption,
-        theme=options.theme,
+        theme=theme,
+        **sizing,
     )
 
 
