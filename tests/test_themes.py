@@ -279,3 +279,36 @@ def test_a_theme_is_frozen_and_named():
         assert isinstance(theme, Theme) and theme.name == name
         with pytest.raises(AttributeError):
             theme.input = (0, 0, 0, 1)  # type: ignore[misc]
+
+
+# -- paired output for docs ---------------------------------------------------------------
+def test_cli_paired_themes_write_one_file_each(tmp_path):
+    out = tmp_path / "fig.gif"
+    argv = ["render", "-i", "4", "-k", "3", "--theme", "tutorial,dark", "-o", str(out), "-q"]
+    assert main(argv) == 0
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["fig.dark.gif", "fig.gif"]
+    light, dark = _pixels(out), _pixels(tmp_path / "fig.dark.gif")
+    assert tuple(light[1, 1, :3]) == (255, 255, 255)
+    expected = np.round(np.array(THEMES["dark"].background[:3]) * 255)
+    assert np.abs(dark[1, 1, :3] - expected).max() <= 1
+    # each file is what a single-theme render writes, byte for byte
+    assert main(["render", "-i", "4", "-k", "3", "--theme", "dark",
+                 "-o", str(tmp_path / "alone.gif"), "-q"]) == 0  # fmt: skip
+    assert (tmp_path / "alone.gif").read_bytes() == (tmp_path / "fig.dark.gif").read_bytes()
+
+
+def test_python_paired_themes_and_a_refused_pair(tmp_path):
+    from convanim import Spec, save
+    from convanim.api import paired_paths
+
+    spec = Spec("conv", input_size=4, kernel_size=3)
+    written = save(spec, tmp_path / "fig.png", theme=("dark", "print", THEMES["colorblind"]))
+    assert written == paired_paths(tmp_path / "fig.png", ["dark", "print", "colorblind"])
+    assert [path.name for path in written] == ["fig.png", "fig.print.png", "fig.colorblind.png"]
+    assert all(path.is_file() for path in written)
+    # Every theme is checked before anything is drawn: a bad one writes nothing.
+    with pytest.raises(SpecError, match="theme = 'nope' is not valid"):
+        save(spec, tmp_path / "bad.gif", theme="tutorial,nope")
+    with pytest.raises(SpecError, match="themes of different names"):
+        save(spec, tmp_path / "bad.gif", theme=("dark", "dark"))
+    assert not list(tmp_path.glob("bad*"))
