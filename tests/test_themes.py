@@ -312,3 +312,47 @@ def test_python_paired_themes_and_a_refused_pair(tmp_path):
     with pytest.raises(SpecError, match="themes of different names"):
         save(spec, tmp_path / "bad.gif", theme=("dark", "dark"))
     assert not list(tmp_path.glob("bad*"))
+
+
+# -- the Sphinx directive -----------------------------------------------------------------
+def test_directive_theme_option_and_conf_default(tmp_path):
+    import textwrap
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        'extensions = ["convanim.sphinxext"]\nconvanim_theme = "dark"\n', encoding="utf-8"
+    )
+    page = """
+        Themes
+        ======
+
+        .. convanim::
+           :input: 4
+           :kernel: 3
+
+        .. convanim::
+           :input: 4
+           :kernel: 3
+           :theme: print
+           :colors: input=#ff0000
+        """
+    (src / "index.rst").write_text(textwrap.dedent(page).lstrip(), encoding="utf-8")
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "--no-color", "-b", "html", "-W", str(src), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    images = sorted((out / "_images").glob("convanim-*.gif"))
+    html = (out / "index.html").read_text(encoding="utf-8")
+    order = sorted(images, key=lambda path: html.index(path.name))
+    assert len(order) == 2
+    first, second = (_pixels(path) for path in order)
+    dark = np.round(np.array(THEMES["dark"].background[:3]) * 255)
+    assert np.abs(first[1, 1, :3] - dark).max() <= 1  # conf.py's default
+    assert tuple(second[1, 1, :3]) == (255, 255, 255)  # :theme: print
+    assert ((second[..., :3] == (255, 0, 0)).all(axis=2)).mean() > 0.05  # :colors:
