@@ -408,7 +408,13 @@ OPTIONS: tuple[Option, ...] = (
         choices=STYLES,
         help="the look: the tutorial's slanted planes, flat grids, or y = C x",
     ),
-    _draw("theme", "theme", default="tutorial", help="colours, line widths and fonts"),
+    _draw(
+        "theme",
+        "theme",
+        default="tutorial",
+        help="tutorial, dark, colorblind, print or a FILE.toml; tutorial,dark writes one "
+        "file per theme (fig.gif, fig.dark.gif)",
+    ),
     _draw("dpi", "number", default=None, low=10, high=1200, help="pixels per inch (150)"),
     _draw(
         "values", "flag", default=False, help="print input, kernel and output numbers in the cells"
