@@ -150,6 +150,11 @@ def save(
         The drawing options (:class:`~convanim.options.DrawOptions`; see
         :func:`convanim.render.render`): ``duration`` in milliseconds per frame,
         ``loop`` the times to play (0: forever; GIF, WebP and APNG).
+    colors, transparent, width, height, canvas
+        Roles of the theme recoloured (``{"input": "tab:orange"}``), no background,
+        an exact width or height in pixels, an exact ``(width, height)`` canvas with
+        the drawing centred. ``theme`` may name several themes (``"tutorial,dark"``
+        or a tuple): one file each, see Returns.
 
     Returns
     -------

@@ -105,7 +105,8 @@ def render(spec: Spec | Plan, style: str | None = None, **given: Any) -> Iterato
         The tutorial's slanted 3-D look, the numerical figures' flat one, or the matrix
         view (``y = C x``, one row of C per frame; see :func:`matrix_figure`).
     theme : str or Theme
-        Colours, line widths and fonts (``"tutorial"``).
+        Colours, line widths and fonts: "tutorial", "dark", "colorblind", "print",
+        a theme file (.toml), a mapping ({"base": "dark", "input": "red"}) or a Theme.
     dpi : float, optional
         Pixels per inch (150, the tutorial's, by default).
     values : bool
@@ -123,6 +124,15 @@ def render(spec: Spec | Plan, style: str | None = None, **given: Any) -> Iterato
         Write the spec and its output-size arithmetic under the drawing.
     duration, loop : int
         Timing, for writers (not used to draw).
+    colors : mapping, optional
+        Roles of ``theme`` recoloured, any matplotlib colour (``{"input": "red"}``).
+    transparent : bool
+        No background: frames carry alpha (``scene(...).frame_rgba``).
+    width, height : int, optional
+        The picture's width or height in pixels, exactly (the other follows).
+    canvas : tuple of int, optional
+        An exact ``(width, height)`` canvas with the drawing centred, scaled to fit
+        unless ``dpi``, ``width`` or ``height`` is given.
 
     Yields
     ------
