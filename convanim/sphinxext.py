@@ -33,6 +33,7 @@ valid: expected an integer >= 1``), and the build fails (exit status 1) even wit
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -210,6 +211,11 @@ def cache_name(spec: Spec, render: dict[str, Any]) -> str:
         },
         "options": render,
     }
+    theme = render.get("theme")
+    if isinstance(theme, str) and theme.strip().lower().endswith(".toml"):
+        # A theme file: its contents decide the pixels, so an edited file redraws.
+        with contextlib.suppress(OSError):  # missing: save() refuses it in one line
+            key["theme_file"] = hashlib.sha256(Path(theme.strip()).read_bytes()).hexdigest()
     text = json.dumps(key, sort_keys=True, separators=(",", ":"))
     return f"convanim-{hashlib.sha256(text.encode()).hexdigest()[:16]}.gif"
 

@@ -356,3 +356,16 @@ def test_directive_theme_option_and_conf_default(tmp_path):
     assert np.abs(first[1, 1, :3] - dark).max() <= 1  # conf.py's default
     assert tuple(second[1, 1, :3]) == (255, 255, 255)  # :theme: print
     assert ((second[..., :3] == (255, 0, 0)).all(axis=2)).mean() > 0.05  # :colors:
+
+
+def test_directive_cache_follows_a_theme_file(tmp_path):
+    from convanim import Spec
+    from convanim.sphinxext import cache_name
+
+    path = tmp_path / "mine.toml"
+    path.write_text('input = "red"\n', encoding="utf-8")
+    spec = Spec("conv", input_size=4, kernel_size=3)
+    first = cache_name(spec, {"theme": str(path)})
+    assert cache_name(spec, {"theme": str(path)}) == first
+    path.write_text('input = "blue"\n', encoding="utf-8")
+    assert cache_name(spec, {"theme": str(path)}) != first
