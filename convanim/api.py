@@ -18,7 +18,7 @@ from .render import scene as build_scene
 from .spec import Spec
 from .writers import WriteOptions, atomic_output, check_output_path, writer_for
 
-__all__ = ["check_write", "save", "write_scene"]
+__all__ = ["check_write", "paired_paths", "save", "write_scene"]
 
 
 class _Progress:
@@ -73,6 +73,18 @@ class _Progress:
     def save_figure(self, file, index: int, format: str) -> None:
         self._source.save_figure(file, index, format)
 
+    def frame_rgba(self, index: int) -> np.ndarray:
+        frame = getattr(self._source, "frame_rgba", None)
+        if frame is not None:
+            return frame(index)
+        rgb = self._source.frame(index)
+        return np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+
+    @property
+    def transparent(self) -> bool:
+        """Whether frames carry alpha (a transparent background)."""
+        return bool(getattr(self._source, "transparent", False))
+
 
 def check_write(writer, path, options: DrawOptions, frame: int | None) -> None:
     """Before any drawing: refuse a path that cannot be written, and options the chosen
@@ -83,6 +95,14 @@ def check_write(writer, path, options: DrawOptions, frame: int | None) -> None:
             "frame",
             frame,
             "no frame (an animated format shows every frame; a still is .png, .svg or .pdf)",
+            detail=f" with the {writer.name} writer",
+        )
+    if options.transparent and not writer.alpha:
+        raise invalid(
+            "transparent",
+            True,
+            "False (.png, .apng, .webp, .gif, .svg, .pdf, .html and .tex keep a transparent "
+            "background)",
             detail=f" with the {writer.name} writer",
         )
     if options.loop != 0 and not writer.loops:
@@ -130,12 +150,41 @@ def save(
         The drawing options (:class:`~convanim.options.DrawOptions`; see
         :func:`convanim.render.render`): ``duration`` in milliseconds per frame,
         ``loop`` the times to play (0: forever; GIF, WebP and APNG).
+    colors, transparent, width, height, canvas
+        Roles of the theme recoloured (``{"input": "tab:orange"}``), no background,
+        an exact width or height in pixels, an exact ``(width, height)`` canvas with
+        the drawing centred. ``theme`` may name several themes (``"tutorial,dark"``
+        or a tuple): one file each, see Returns.
 
     Returns
     -------
-    pathlib.Path
-        The path written.
+    pathlib.Path or list of pathlib.Path
+        The path written; with several themes (``theme=("tutorial", "dark")`` or
+        ``"tutorial,dark"``), every path, the first theme's at ``path`` and each other's
+        beside it named after the theme (``fig.dark.gif``; see :func:`paired_paths`).
     """
+    themes = _themes(given.get("theme"))
+    if themes is not None:
+        targets = paired_paths(path, themes)
+        # Every theme's options and path are checked before the first file is drawn.
+        requests = []
+        for theme, target in zip(themes, targets, strict=True):
+            each = draw_options(options, {**given, "theme": theme})
+            writer = writer_for(target, format)
+            check_write(writer, target, each, frame)
+            requests.append((target, writer, each))
+        return [
+            write_scene(
+                build_scene(spec, options=each),
+                target,
+                writer,
+                each,
+                frame=frame,
+                progress=progress,
+                callback=callback,
+            )
+            for target, writer, each in requests
+        ]
     writer = writer_for(path, format)
     options = draw_options(options, given)
     check_write(writer, path, options, frame)
@@ -143,6 +192,31 @@ def save(
     return write_scene(
         the_scene, path, writer, options, frame=frame, progress=progress, callback=callback
     )
+
+
+def _themes(theme: object) -> tuple | None:
+    """The themes of a paired request (several themes), or None for one theme."""
+    if isinstance(theme, str) and "," in theme:
+        theme = option("theme").parse(theme)
+    if isinstance(theme, (tuple, list)) and theme and not isinstance(theme[0], (int, float)):
+        themes = tuple(option("theme").check(each) for each in theme)
+        names = [each.name for each in themes]
+        if len(set(names)) != len(names):
+            raise invalid("theme", ",".join(names), "themes of different names (each names a file)")
+        return themes
+    return None
+
+
+def paired_paths(path: str | os.PathLike[str], themes) -> list[Path]:
+    """Where each of ``themes`` goes: the first at ``path``, each other beside it with
+    the theme's name before the extension (``fig.gif``, ``fig.dark.gif``)."""
+    target = Path(path)
+    paths = [target]
+    for theme in list(themes)[1:]:
+        name = getattr(theme, "name", str(theme))
+        safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name) or "theme"
+        paths.append(target.with_name(f"{target.stem}.{safe}{target.suffix}"))
+    return paths
 
 
 def write_scene(

@@ -91,7 +91,8 @@ def _add_options(parser: argparse.ArgumentParser, group: str, title: str | None 
             *names,
             dest=entry.name,
             default=None,
-            metavar=metavar,
+            metavar="ROLE=COLOR" if entry.kind == "colors" else metavar,
+            action="append" if entry.kind == "colors" else "store",
             # --layer gives the kernel: required options are checked by _spec
             required=entry.required and entry.name != "kernel_size",
             help=entry.help + default,
@@ -112,6 +113,8 @@ def _values(args: argparse.Namespace, group: str) -> dict[str, object]:
         text = getattr(args, entry.name, None)
         if text is None:
             continue
+        if isinstance(text, list):  # a repeatable flag (--color): every value, in order
+            text = ",".join(text)
         try:
             given[entry.name] = entry.flag_value if entry.kind == "flag" else entry.parse(text)
         except SpecError as error:

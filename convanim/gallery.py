@@ -13,6 +13,7 @@ a spec in :class:`~convanim.spec.Spec`'s own words::
     # dilation = 1, output_padding = 0
     # transpose = true              # draw the transposed convolution of this conv
     # style = "tutorial"            # or "flat"
+    # theme = "dark"                # or "colorblind", "print", a .toml theme file
     # duration = 1000               # ms per frame
     # description = "..."           # one line for the gallery's README
 
@@ -353,6 +354,8 @@ def gallery_readme(
 
     ``command`` and ``source`` say how it was made (the command line and the manifest).
     """
+    entries = list(entries)
+    themed = [entry for entry in entries if entry.options.theme.name != "tutorial"]
     lines = [
         "# convanim gallery",
         "",
@@ -364,6 +367,8 @@ def gallery_readme(
         "|---|---|---|---|---|",
     ]
     for entry in entries:
+        if entry in themed:
+            continue
         spec = entry.spec
         per_axis = spec.output_arithmetic()
         if len(set(per_axis)) == 1:
@@ -377,5 +382,43 @@ def gallery_readme(
             f"| ![{entry.name}]({entry.filename})<br>{title} | {spec.op} | {_parameters(spec)} "
             f"| {arithmetic} | {spec.num_frames} |"
         )
+    lines += _themes_row(entries, themed)
     lines += ["", "## Attribution", "", attribution or ATTRIBUTION, ""]
     return "\n".join(lines)
+
+
+def _themes_row(entries: list[GalleryEntry], themed: list[GalleryEntry]) -> list[str]:
+    """One row per animation drawn in several themes: the tutorial's first, then each."""
+    if not themed:
+        return []
+
+    def look(entry: GalleryEntry) -> tuple:
+        options = entry.options.replace(theme="tutorial", colors=None).as_dict()
+        return (entry.spec, *(repr(value) for value in options.values()))
+
+    rows: dict[tuple, list[GalleryEntry]] = {}
+    for entry in themed:
+        rows.setdefault(look(entry), []).append(entry)
+    lines = [
+        "",
+        "## Themes",
+        "",
+        'The same animation in each built-in theme (`--theme NAME`, `theme = "NAME"` in a '
+        "manifest): `dark` for dark slides and pages, `colorblind` for readers with any "
+        "colour-vision deficiency, `print` for black-and-white printouts.",
+        "",
+    ]
+    for key, row in rows.items():
+        base = [entry for entry in entries if entry not in themed and look(entry) == key]
+        shown = base[:1] + row
+        lines += [
+            "| " + " | ".join(entry.options.theme.name for entry in shown) + " |",
+            "|" + "---|" * len(shown),
+            "| "
+            + " | ".join(
+                f"![{entry.name}]({entry.filename})<br>**{entry.name}**" for entry in shown
+            )
+            + " |",
+            "",
+        ]
+    return lines[:-1]

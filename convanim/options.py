@@ -27,7 +27,7 @@ from typing import Any, Literal
 import numpy as np
 
 from .errors import SpecError, invalid
-from .theme import THEMES, Theme, theme_named
+from .theme import COLOR_ROLES, THEMES, Theme, as_theme, parse_color
 
 __all__ = [
     "OPTIONS",
@@ -47,8 +47,12 @@ TUTORIAL_SEED = 1234
 _SIZE = re.compile(r"^-?[0-9]+(x-?[0-9]+){0,2}$")  # ASCII digits only, as typed
 _INT = re.compile(r"^-?[0-9]+$")
 _PAIRS = re.compile(r"^[0-9]+(:[0-9]+)?(x[0-9]+(:[0-9]+)?){0,2}$")
+_CANVAS = re.compile(r"^([0-9]+)x([0-9]+)$")
+MAX_PIXELS_SIDE = 16_384  # the largest --width, --height or --canvas side
 
-Kind = Literal["sizes", "int", "number", "flag", "choice", "array", "theme", "text"]
+Kind = Literal[
+    "sizes", "int", "number", "flag", "choice", "array", "theme", "text", "colors", "canvas"
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,7 +113,11 @@ class Option:
         if self.kind == "choice":
             return "one of " + ", ".join(map(repr, self.choices))
         if self.kind == "theme":
-            return "one of " + ", ".join(map(repr, THEMES)) + " or a Theme"
+            return "one of " + ", ".join(map(repr, THEMES)) + ", a theme file (.toml) or a Theme"
+        if self.kind == "colors":
+            return "role=colour pairs like input=tab:orange (roles: " + ", ".join(COLOR_ROLES) + ")"
+        if self.kind == "canvas":
+            return f"WIDTHxHEIGHT in pixels like 1920x1080, each between 1 and {MAX_PIXELS_SIDE}"
         if self.kind in ("int", "number"):
             noun = "an integer" if self.kind == "int" else "a number"
             if self.low is not None and self.high is not None:
@@ -154,7 +162,11 @@ class Option:
                 raise invalid(self.name, value, self.expected)
             return value
         if kind == "theme":
-            return theme_named(value)
+            return as_theme(value)
+        if kind == "colors":
+            return _colors(value, self.expected)
+        if kind == "canvas":
+            return _canvas(self.name, value, self.expected)
         if kind == "text":
             if not isinstance(value, str):
                 raise invalid(self.name, value, self.expected)
@@ -199,6 +211,23 @@ class Option:
             if stripped.lower() in ("false", "no", "0"):
                 return False
             raise invalid(self.name, text, self.expected)
+        if self.kind == "theme" and "," in stripped:
+            # tutorial,dark: one file per theme (convanim.save writes the pair)
+            return tuple(self.check(part.strip()) for part in stripped.split(","))
+        if self.kind == "colors":
+            pairs = [part.strip() for part in stripped.split(",") if part.strip()]
+            parsed = []
+            for pair in pairs:
+                role, equals, color = pair.partition("=")
+                if not equals:
+                    raise invalid(self.name, pair, self.expected)
+                parsed.append((role.strip(), color.strip()))
+            return self.check(parsed)
+        if self.kind == "canvas":
+            match = _CANVAS.match(stripped)
+            if not match:
+                raise invalid(self.name, text, self.expected)
+            return self.check((int(match.group(1)), int(match.group(2))))
         if self.kind == "array":
             try:
                 value = json.loads(stripped)
@@ -206,6 +235,48 @@ class Option:
                 raise invalid(self.name, text, self.expected) from None
             return self.check(value)
         return self.check(stripped)
+
+
+def _colors(value: Any, expected: str) -> tuple[tuple[str, tuple[float, ...]], ...]:
+    """Role to colour, as ``((role, rgba), ...)``: from a mapping or (role, colour) pairs."""
+    if isinstance(value, Mapping):
+        value = list(value.items())
+    if not isinstance(value, (list, tuple)) or not all(
+        isinstance(pair, (list, tuple)) and len(pair) == 2 for pair in value
+    ):
+        raise invalid("colors", value, expected)
+    checked = []
+    for role, color in value:
+        if role not in COLOR_ROLES:
+            roles = "one of " + ", ".join(COLOR_ROLES)
+            raise SpecError(
+                f"color role {role!r} is not valid: expected {roles}",
+                parameter="colors",
+                value=role,
+                expected=roles,
+            )
+        try:
+            checked.append((role, parse_color(color, role)))
+        except SpecError as error:  # named by the role, refused as the colors option
+            raise SpecError(
+                str(error), parameter="colors", value=color, expected=error.expected
+            ) from None
+    return tuple(checked)
+
+
+def _canvas(name: str, value: Any, expected: str) -> tuple[int, int]:
+    if (
+        not isinstance(value, (list, tuple))
+        or len(value) != 2
+        or not all(
+            isinstance(side, numbers.Integral)
+            and not isinstance(side, bool)
+            and 1 <= side <= MAX_PIXELS_SIDE
+            for side in value
+        )
+    ):
+        raise invalid(name, value, expected)
+    return int(value[0]), int(value[1])
 
 
 def _show(number: float) -> str:
@@ -337,7 +408,13 @@ OPTIONS: tuple[Option, ...] = (
         choices=STYLES,
         help="the look: the tutorial's slanted planes, flat grids, or y = C x",
     ),
-    _draw("theme", "theme", default="tutorial", help="colours, line widths and fonts"),
+    _draw(
+        "theme",
+        "theme",
+        default="tutorial",
+        help="tutorial, dark, colorblind, print or a FILE.toml; tutorial,dark writes one "
+        "file per theme (fig.gif, fig.dark.gif)",
+    ),
     _draw("dpi", "number", default=None, low=10, high=1200, help="pixels per inch (150)"),
     _draw(
         "values", "flag", default=False, help="print input, kernel and output numbers in the cells"
@@ -369,6 +446,20 @@ OPTIONS: tuple[Option, ...] = (
         "duration", "int", default=1000, low=1, high=655_350, help="milliseconds per frame (1000)"
     ),
     _draw("loop", "int", default=0, low=0, high=65_535, help="times to play, 0 = forever (0)"),
+    # -- themes and sizes (issue 12) --------------------------------------------------
+    Option(
+        name="colors",
+        kind="colors",
+        group="draw",
+        help="change a theme role's colour, ROLE=COLOR (repeatable)",
+        flag="--color",
+        field="colors",
+        directive="colors",
+    ),
+    _draw("transparent", "flag", default=False, help="no background: the page shows through"),
+    _draw("width", "int", low=1, high=MAX_PIXELS_SIDE, help="picture width in pixels"),
+    _draw("height", "int", low=1, high=MAX_PIXELS_SIDE, help="picture height in pixels"),
+    _draw("canvas", "canvas", help="an exact WxH pixel canvas, the drawing centred on it"),
     # -- the file -------------------------------------------------------------------------
     Option(
         name="frame",
@@ -416,6 +507,15 @@ class DrawOptions:
     labels, caption : bool
     duration, loop : int
         Milliseconds per frame; times to play (0: forever).
+    colors : tuple of (role, RGBA), optional
+        Roles of ``theme`` recoloured (already applied to ``theme``).
+    transparent : bool
+        No background: PNG, APNG, WebP, SVG, PDF and GIF keep the page's colour.
+    width, height : int, optional
+        The picture's width (or height) in pixels; the other follows the aspect.
+    canvas : tuple of int, optional
+        ``(width, height)``: the drawing centred on a canvas of exactly this size
+        (scaled to fit it unless ``dpi``, ``width`` or ``height`` size it).
     """
 
     style: str = "tutorial"
@@ -429,10 +529,26 @@ class DrawOptions:
     caption: bool = False
     duration: int = 1000
     loop: int = 0
+    colors: tuple[tuple[str, tuple[float, ...]], ...] | None = None
+    transparent: bool = False
+    width: int | None = None
+    height: int | None = None
+    canvas: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         for name in draw_option_names():
             object.__setattr__(self, name, option(name).check(getattr(self, name)))
+        if self.colors:
+            # Applied once: the theme then holds them (applying them again changes nothing).
+            object.__setattr__(self, "theme", self.theme.replace(dict(self.colors)))
+        if self.width is not None and self.height is not None:
+            raise SpecError(
+                f"height = {self.height} is not valid with width = {self.width}: expected one "
+                "of them (the other follows the drawing's aspect; canvas gives an exact size)",
+                parameter="height",
+                value=self.height,
+                expected="no height",
+            )
         if self.style == "matrix":
             if self.x is not None:
                 raise SpecError(

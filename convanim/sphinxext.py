@@ -33,6 +33,7 @@ valid: expected an integer >= 1``), and the build fails (exit status 1) even wit
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -210,6 +211,11 @@ def cache_name(spec: Spec, render: dict[str, Any]) -> str:
         },
         "options": render,
     }
+    theme = render.get("theme")
+    if isinstance(theme, str) and theme.strip().lower().endswith(".toml"):
+        # A theme file: its contents decide the pixels, so an edited file redraws.
+        with contextlib.suppress(OSError):  # missing: save() refuses it in one line
+            key["theme_file"] = hashlib.sha256(Path(theme.strip()).read_bytes()).hexdigest()
     text = json.dumps(key, sort_keys=True, separators=(",", ":"))
     return f"convanim-{hashlib.sha256(text.encode()).hexdigest()[:16]}.gif"
 
@@ -237,8 +243,12 @@ class ConvanimDirective(SphinxDirective):
         return []
 
     def run(self) -> list[nodes.Node]:
+        options = dict(self.options)
+        default_theme = getattr(self.env.config, "convanim_theme", None)
+        if "theme" not in options and default_theme:
+            options["theme"] = str(default_theme)  # conf.py's convanim_theme
         try:
-            spec, render, alt = _parse(self.options)
+            spec, render, alt = _parse(options)
         except _OptionError as error:
             return self._report(error)
 
@@ -308,6 +318,8 @@ def _finished(app, exception) -> None:
 def setup(app) -> dict[str, Any]:
     """Register the ``convanim`` directive (Sphinx calls this for ``extensions``)."""
     app.add_directive("convanim", ConvanimDirective)
+    # The theme of every directive without a :theme: (a built-in name or a .toml file).
+    app.add_config_value("convanim_theme", None, "env", [str])
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("env-get-outdated", _outdated)

@@ -125,6 +125,8 @@ def _directive(entry) -> list[str]:
             lines.append(f"   :{option}: {size(values)}")
     if entry.style != "tutorial":
         lines.append(f"   :style: {entry.style}")
+    if entry.theme.name != "tutorial":
+        lines.append(f"   :theme: {entry.theme.name}")
     if entry.duration != 1000:
         lines.append(f"   :duration: {entry.duration}")
     if entry.loop != 0:

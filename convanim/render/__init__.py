@@ -64,9 +64,18 @@ def scene(
     # Refused before numbers are computed for it; MatrixScene checks the matrix view's
     # ops itself, and DrawOptions has checked the option combinations.
     check_drawable(spec)
+    theme = options.theme
+    if options.transparent:
+        theme = theme.replace(background=(*theme.background[:3], 0.0))
+    sizing = {
+        "width": options.width,
+        "height": options.height,
+        "canvas": options.canvas,
+        "fit": options.dpi is None,
+    }
     if options.style == "matrix":
         return MatrixScene(
-            spec, options.weight, dpi=options.dpi, seed=options.seed, theme=options.theme
+            spec, options.weight, dpi=options.dpi, seed=options.seed, theme=theme, **sizing
         )
     cell_values = None
     if options.numbered:
@@ -79,7 +88,8 @@ def scene(
         numbers=cell_values,
         labels=options.labels,
         caption=options.caption,
-        theme=options.theme,
+        theme=theme,
+        **sizing,
     )
 
 
@@ -95,7 +105,8 @@ def render(spec: Spec | Plan, style: str | None = None, **given: Any) -> Iterato
         The tutorial's slanted 3-D look, the numerical figures' flat one, or the matrix
         view (``y = C x``, one row of C per frame; see :func:`matrix_figure`).
     theme : str or Theme
-        Colours, line widths and fonts (``"tutorial"``).
+        Colours, line widths and fonts: "tutorial", "dark", "colorblind", "print",
+        a theme file (.toml), a mapping ({"base": "dark", "input": "red"}) or a Theme.
     dpi : float, optional
         Pixels per inch (150, the tutorial's, by default).
     values : bool
@@ -113,6 +124,15 @@ def render(spec: Spec | Plan, style: str | None = None, **given: Any) -> Iterato
         Write the spec and its output-size arithmetic under the drawing.
     duration, loop : int
         Timing, for writers (not used to draw).
+    colors : mapping, optional
+        Roles of ``theme`` recoloured, any matplotlib colour (``{"input": "red"}``).
+    transparent : bool
+        No background: frames carry alpha (``scene(...).frame_rgba``).
+    width, height : int, optional
+        The picture's width or height in pixels, exactly (the other follows).
+    canvas : tuple of int, optional
+        An exact ``(width, height)`` canvas with the drawing centred, scaled to fit
+        unless ``dpi``, ``width`` or ``height`` is given.
 
     Yields
     ------
