@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from .errors import SpecError, invalid
-from .options import STYLES, option
+from .options import SCATTER_STYLES, STYLES, option
 from .plan import Plan
 from .spec import Spec, drawing_refusal
 
-__all__ = ["MAX_SIDE", "STYLES", "check_drawable", "check_matrix", "check_size", "check_style"]
+__all__ = [
+    "MAX_SIDE",
+    "STYLES",
+    "check_drawable",
+    "check_matrix",
+    "check_scatter",
+    "check_size",
+    "check_style",
+]
 
 
 def check_style(style: object, dpi: object = None) -> None:
@@ -43,6 +51,22 @@ def check_matrix(spec: Spec | Plan, *, labels: bool, caption: bool, values: bool
                 "False (the matrix view prints C's weights itself)",
                 detail=" with style = 'matrix'",
             )
+
+
+def check_scatter(spec: Spec | Plan, style: str) -> None:
+    """Raise :class:`~convanim.SpecError` unless ``style`` can draw ``spec``: the
+    scatter styles (:data:`~convanim.options.SCATTER_STYLES`) draw stamps, which only a
+    transposed convolution makes."""
+    spec = spec.spec if isinstance(spec, Plan) else spec
+    if style in SCATTER_STYLES and not spec.transposed:
+        raise SpecError(
+            f"style = {style!r} is not valid for op = {spec.op!r}: expected a "
+            "conv_transpose spec (only a transposed convolution stamps its input onto "
+            "the output; draw this one with 'tutorial', 'flat' or 'matrix')",
+            parameter="style",
+            value=style,
+            expected="a conv_transpose spec",
+        )
 
 
 MAX_SIDE = 16_383

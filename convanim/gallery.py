@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .drawable import check_drawable, check_matrix
+from .drawable import check_drawable, check_matrix, check_scatter
 from .errors import ManifestError, SpecError
 from .options import OPTIONS, DrawOptions, draw_option_names
 from .spec import Spec
@@ -142,6 +142,7 @@ def _entry(index: int, table: object) -> GalleryEntry:
         }
         options = DrawOptions(**drawing)
         check_drawable(spec)
+        check_scatter(spec, options.style)
         if options.style == "matrix":
             check_matrix(spec, labels=False, caption=False, values=False)
         if options.numbered:

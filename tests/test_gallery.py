@@ -122,7 +122,8 @@ BAD_ENTRIES = [
     ),
     (
         'name = "x"\nop = "conv"\ninput_size = 5\nkernel_size = 3\nstyle = "fancy"',
-        "gallery entry 'x': style = 'fancy' is not valid: expected one of 'tutorial', 'flat', 'matrix'",
+        "gallery entry 'x': style = 'fancy' is not valid: expected one of 'tutorial', 'flat', 'matrix', "
+        "'scatter', 'overlap', 'scatter_gather'",
     ),
     (
         'name = "x"\nop = "conv"\ninput_size = 5\nkernel_size = 3\nduration = 0',

@@ -1,0 +1,98 @@
+"""The scatter view and the overlap map as matplotlib frames: a scatter layout, drawn.
+
+See :mod:`convanim.layout.scatter` for what the pictures show.
+"""
+
+from __future__ import annotations
+
+from ..drawable import check_drawable, check_scatter, check_size
+from ..layout import FLAT, pixel_size, plane_extent
+from ..layout.combine import scatter_gather_layout
+from ..layout.notes import frame_notes
+from ..layout.scatter import overlap_layout, scatter_layout, scatter_notes
+from ..plan import Plan, plan
+from ..scatter import scatter_plan
+from ..spec import Spec
+from ..theme import TUTORIAL_THEME, Theme
+from ..values import Numbers
+from .mpl import DrawingScene, measure_for
+
+__all__ = ["ScatterScene"]
+
+
+class ScatterScene(DrawingScene):
+    """Frames of the scatter view (or the overlap map) of a transposed convolution.
+
+    Parameters
+    ----------
+    spec : Spec or Plan
+        A one-channel ``conv_transpose`` of 1 or 2 axes.
+    style : {"scatter", "overlap", "scatter_gather"}
+        One frame per input cell; the overlap map's still; or the scatter frames, then
+        the flat (gather) view's frames, side by side
+        (:func:`~convanim.layout.combine.scatter_gather_layout`).
+    dpi : float, optional
+        Pixels per inch (150).
+    numbers : Numbers, optional
+        The values to print (the running sums; in the still, the counts are printed
+        whenever ``numbers`` is given).
+    overlap : bool
+        The scatter view shades the full grid by the overlap counts.
+    labels, caption : bool
+    theme : Theme
+
+    Attributes
+    ----------
+    stamps : ScatterPlan
+        The stamps drawn.
+    plan : Plan or None
+        The gather side's plan (``scatter_gather``); None for the other styles.
+    notes : tuple of str
+        What each frame does, in words (the HTML player shows them).
+    """
+
+    def __init__(
+        self,
+        spec: Spec | Plan,
+        style: str = "scatter",
+        *,
+        dpi: float | None = None,
+        numbers: Numbers | None = None,
+        overlap: bool = False,
+        labels: bool = False,
+        caption: bool = False,
+        theme: Theme = TUTORIAL_THEME,
+    ) -> None:
+        self.spec = spec = spec.spec if isinstance(spec, Plan) else spec
+        check_drawable(spec)
+        check_scatter(spec, style)
+        dpi = float(dpi if dpi is not None else 150.0)
+        self.stamps = stamps = scatter_plan(spec)
+        # Refuse a picture too big to hold before laying it out: the grids, a unit apart.
+        in_rows = spec.input_size[0] if spec.ndim == 2 else 1
+        full_rows = stamps.full_size[0] if spec.ndim == 2 else 1
+        width = spec.input_size[-1] + 1 + stamps.full_size[-1] + 1
+        height = max(in_rows, full_rows) + 1
+        if style == "scatter_gather":
+            (xmin, xmax, ymin, ymax), _ = plane_extent(spec, FLAT, theme)
+            width, height = width + 2 + xmax - xmin, max(height, ymax - ymin) + 1
+        check_size(*pixel_size((0.0, width, 0.0, height), theme.border, dpi, "tex"), dpi)
+        self.numbers = numbers
+        measure = measure_for(theme)
+        self.plan = None
+        words = {"theme": theme, "measure": measure, "labels": labels, "caption": caption}
+        if style == "overlap":
+            drawing = overlap_layout(stamps, counts=numbers is not None, **words)
+        elif style == "scatter_gather":
+            self.plan = plan(spec)
+            drawing = scatter_gather_layout(
+                stamps, self.plan, numbers=numbers, overlap=overlap, **words
+            )
+        else:
+            drawing = scatter_layout(stamps, numbers=numbers, overlap=overlap, **words)
+        self.notes = ("",)
+        if style != "overlap":
+            self.notes = scatter_notes(stamps, numbers)
+        if self.plan is not None:
+            self.notes += frame_notes(self.plan, numbers)
+        super().__init__(drawing, dpi)

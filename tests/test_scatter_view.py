@@ -1,0 +1,255 @@
+"""The scatter view, the overlap map and scatter_gather, checked by content.
+
+Rendered frames are read pixel by pixel at the cells' centres: a cell is shaded in
+exactly the frames whose stamp (or stamping input cell) the scatter plan says. The
+numbers a frame shows are read off its drawing (the text layers in place in that frame)
+and compared with the plan's running sums and with ``evaluate``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from test_cli import EXE, assert_user_error, run
+
+from convanim import Spec, SpecError, animate, evaluate, numbers
+from convanim.backends.svg import drawing_svg
+from convanim.backends.tikz import tikz_document
+from convanim.layout import unit_pixels
+from convanim.render import ScatterScene, scene
+from convanim.scatter import scatter_plan
+from convanim.values import format_number
+
+
+@st.composite
+def one_channel_transposed(draw):
+    ndim = draw(st.integers(1, 2))
+
+    def axis(lo, hi):
+        return tuple(draw(st.lists(st.integers(lo, hi), min_size=ndim, max_size=ndim)))
+
+    try:
+        return Spec(
+            "conv_transpose",
+            axis(1, 3),
+            axis(1, 3),
+            stride=axis(1, 3),
+            padding=axis(0, 2),
+            dilation=axis(1, 2),
+            output_padding=axis(0, 1),
+        )
+    except SpecError:
+        assume(False)
+
+
+def _pixel(drawn, point) -> tuple[int, int]:
+    """(row, col) of the pixel at drawing point ``point``."""
+    left, bottom = drawn.drawing.origin()
+    unit = unit_pixels(drawn.dpi)
+    height = drawn.size[1]
+    col = int((point[0] - left) * unit)
+    row = height - 1 - int((point[1] - bottom) * unit)
+    return row, col
+
+
+def _centres(drawn, role: str) -> np.ndarray:
+    """Centres of the cells of a static polygons layer, in its order."""
+    return drawn.drawing.layer(role).geometry.mean(axis=1)
+
+
+def shown_texts(drawing, frame: int, role: str) -> dict[tuple, str]:
+    """The strings of ``role``'s text layers that are in place in ``frame``, by cell."""
+    shown: dict[tuple, str] = {}
+    for layer in drawing.layers:
+        if layer.role != role:
+            continue
+        if layer.shift is not None and np.any(layer.shift[frame] != 0):
+            continue
+        for cell, string in zip(layer.text.cells, layer.text.strings, strict=True):
+            assert cell not in shown, f"two strings in {cell} in frame {frame}"
+            shown[cell] = string
+    return shown
+
+
+def _as_2d(spec: Spec, cell) -> tuple[int, int]:
+    cell = tuple(int(v) for v in cell)
+    return cell if spec.ndim == 2 else (0, *cell)
+
+
+@settings(max_examples=12, deadline=None)
+@given(one_channel_transposed())
+def test_stamped_cells_light_up_where_the_plan_says(spec):
+    drawn = scene(spec, "scatter", dpi=40)
+    stamps = drawn.stamps
+    full = (1,) * (2 - spec.ndim) + stamps.full_size
+    grid_cells = [(r, c) for r in range(full[0]) for c in range(full[1])]
+    plane = drawn.drawing.layer("padding").geometry  # the full grid's segments
+    x0, y_top = plane[:, :, 0].min(), plane[:, :, 1].max()
+    frames = [drawn.frame(index) for index in range(len(drawn))]
+    assert len(frames) == stamps.frames == int(np.prod(spec.input_size))
+    input_centres = _centres(drawn, "input")
+    for row, col in grid_cells:
+        point = (x0 + col + 0.5, y_top - row - 0.5)
+        r, c = _pixel(drawn, point)
+        stamped = [
+            (row, col) in {_as_2d(spec, cell) for cell in stamps.stamp_cell[f]}
+            for f in range(len(frames))
+        ]
+        colours = [tuple(int(v) for v in frame[r, c]) for frame in frames]
+        on = {colour for colour, hit in zip(colours, stamped, strict=True) if hit}
+        off = {colour for colour, hit in zip(colours, stamped, strict=True) if not hit}
+        assert len(on) <= 1 and len(off) <= 1 and not (on & off), (row, col, on, off)
+        if on and off:
+            assert sum(next(iter(on))) < sum(next(iter(off)))  # shaded is darker
+    for index, centre in enumerate(input_centres):
+        r, c = _pixel(drawn, centre)
+        colours = [tuple(int(v) for v in frame[r, c]) for frame in frames]
+        lit = colours[index]
+        assert all(colour != lit for f, colour in enumerate(colours) if f != index)
+
+
+@settings(max_examples=25, deadline=None)
+@given(one_channel_transposed(), st.integers(0, 2**32 - 1))
+def test_running_sums_shown_are_the_plans_and_the_last_is_evaluate(spec, seed):
+    cells = numbers(spec, seed=seed)
+    drawn = scene(spec, "scatter", values=True, seed=seed, dpi=20)
+    stamps = scatter_plan(spec)
+    sums = stamps.partial_sums(cells.x, cells.weight)[:, 0]
+    as_2d = (1,) * (2 - spec.ndim) + stamps.full_size
+    crop = ((0, 1),) * (2 - spec.ndim) + stamps.crop
+    for frame in sorted({0, stamps.frames // 2, stamps.frames - 1}):
+        reached = np.zeros(stamps.full_size, bool)
+        for cell in stamps.stamp_cell[: frame + 1].reshape(-1, spec.ndim):
+            reached[tuple(cell)] = True
+        kept = shown_texts(drawn.drawing, frame, "output_numbers")
+        cropped = shown_texts(drawn.drawing, frame, "cropped_numbers")
+        assert not set(kept) & set(cropped)
+        shown = {**kept, **cropped}
+        expected = {
+            _as_2d(spec, cell): format_number(sums[frame][cell], decimals=1)
+            for cell in map(tuple, np.argwhere(reached))
+        }
+        assert shown == expected
+        for row, col in kept:
+            assert crop[0][0] <= row < crop[0][1] and crop[1][0] <= col < crop[1][1]
+    # the last frame's kept numbers are evaluate's output, cell for cell
+    output = evaluate(spec, cells.x, cells.weight).reshape(
+        (as_2d[0] - 2 * crop[0][0] if spec.ndim == 2 else 1, -1)
+    )
+    last = shown_texts(drawn.drawing, stamps.frames - 1, "output_numbers")
+    for (row, col), value in np.ndenumerate(output):
+        key = (row + crop[0][0], col + crop[1][0])
+        assert last.get(key, format_number(0.0, decimals=1)) == format_number(value, decimals=1)
+
+
+def test_scatter_gather_plays_scatter_then_gather_with_one_output():
+    spec = Spec("conv", 5, 3, stride=2, padding=1).transpose()
+    drawn = scene(spec, "scatter_gather", values=True)
+    stamps = scatter_plan(spec)
+    assert len(drawn) == stamps.frames + spec.num_frames == 9 + 25
+    assert len(drawn.notes) == len(drawn)
+    drawing = drawn.drawing
+    last = len(drawn) - 1
+    scatter = shown_texts(drawing, last, "scatter_output_numbers")
+    gather = shown_texts(drawing, last, "gather_output_numbers")
+    top, left = stamps.crop[0][0], stamps.crop[1][0]
+    assert {(r - top, c - left): s for (r, c), s in scatter.items()} == gather
+    cells = numbers(spec)
+    expected = evaluate(spec, cells.x, cells.weight)
+    assert gather == {cell: format_number(v, decimals=1) for cell, v in np.ndenumerate(expected)}
+    # while the scatter side plays, the gather side shows no output and no window
+    assert shown_texts(drawing, stamps.frames - 1, "gather_output_numbers") == {}
+    window = drawing.layer("gather_window_shade")
+    hidden = window.shift[0]
+    assert np.all(window.shift[: stamps.frames] == hidden) and hidden[1] < 0
+    # gather frame g writes output cell g: its number appears then
+    assert set(shown_texts(drawing, stamps.frames + 3, "gather_output_numbers")) == {
+        (0, 0),
+        (0, 1),
+        (0, 2),
+        (0, 3),
+    }
+    # the scatter side holds its last stamp while the gather side plays
+    stamp = drawing.layer("scatter_stamp")
+    np.testing.assert_array_equal(stamp.at(stamps.frames - 1), stamp.at(last))
+
+
+def test_overlap_map_still_counts_and_shades():
+    spec = Spec("conv_transpose", 3, 3, stride=2)
+    drawn = scene(spec, "overlap", values=True)
+    assert len(drawn) == 1
+    counts = scatter_plan(spec).overlap()
+    texts = shown_texts(drawn.drawing, 0, "overlap_numbers")
+    assert texts == {cell: str(int(v)) for cell, v in np.ndenumerate(counts)}
+    image = drawn.frame(0)
+    darkness = {}
+    for layer in drawn.drawing.layers:
+        if layer.role == "overlap":
+            for quad in layer.geometry:
+                centre = quad.mean(axis=0) + [0.3, 0.3]  # clear of the printed count
+                r, c = _pixel(drawn, centre)
+                darkness.setdefault(layer.paint.fill[3], set()).add(int(image[r, c].sum()))
+    levels = sorted(darkness)
+    assert len(levels) == 3  # 1, 2 and 4 stamps: the checkerboard's three tones
+    means = [np.mean(sorted(darkness[level])) for level in levels]
+    assert means == sorted(means, reverse=True)  # more stamps, darker
+
+
+def test_overlap_background_and_counts_in_the_scatter_view():
+    spec = Spec("conv_transpose", (3,), (4,), stride=2, padding=1)
+    plain = scene(spec, "scatter", values=True).drawing
+    shaded = scene(spec, "scatter", values=True, overlap=True).drawing
+    assert "overlap" not in plain.roles() and "overlap" in shaded.roles()
+    counts = shown_texts(shaded, 0, "overlap_numbers")
+    assert counts == {(0, c): str(v) for c, v in enumerate([1, 1, 2, 2, 2, 2, 1, 1])}
+
+
+def test_the_vector_backends_draw_the_scatter_views_unchanged():
+    spec = Spec("conv_transpose", (2, 2), 3, stride=2, padding=1, output_padding=1)
+    for style in ("scatter", "overlap", "scatter_gather"):
+        drawing = scene(spec, style, values=True).drawing
+        svg = drawing_svg(drawing, 150.0)
+        assert svg.frames == drawing.frames and svg.svg.startswith("<svg")
+        tex = tikz_document(drawing, "standalone")
+        assert tex.count("\\begin{tikzpicture}") == drawing.frames
+
+
+def test_output_padding_is_kept_and_tinted():
+    spec = Spec("conv", 6, 3, stride=2, padding=1).transpose()
+    assert spec.output_padding == (1, 1)
+    drawing = scene(spec, "scatter").drawing
+    stamps = scatter_plan(spec)
+    tinted = drawing.layer("output_padding").geometry
+    (r0, r1), (c0, c1) = stamps.crop
+    # the last kept row and column: 2 * 6 - 1 cells
+    assert len(tinted) == (r1 - r0) + (c1 - c0) - 1
+    assert (r1 - r0, c1 - c0) == spec.output_size == (6, 6)
+
+
+@pytest.mark.parametrize("style", ["scatter", "overlap", "scatter_gather"])
+def test_direct_convolutions_are_refused_in_the_scatter_styles(style):
+    message = f"style = '{style}' is not valid for op = 'conv': expected a conv_transpose spec"
+    with pytest.raises(SpecError, match=message):
+        scene(Spec("conv", 5, 3), style)
+    with pytest.raises(SpecError, match=message):
+        animate(Spec("conv", 5, 3), style=style)
+    with pytest.raises(SpecError, match=message):
+        ScatterScene(Spec("conv", 5, 3), style)
+
+
+def test_overlap_only_with_the_scatter_styles():
+    with pytest.raises(SpecError, match=r"^overlap = True is not valid with style = 'flat'"):
+        scene(Spec("conv_transpose", 3, 3), "flat", overlap=True)
+
+
+@pytest.mark.skipif(EXE is None, reason="the convanim console script is not installed")
+def test_cli_refuses_scatter_for_a_convolution_in_one_line(tmp_path):
+    target = tmp_path / "x.gif"
+    result = run("render", "-i", "5", "-k", "3", "--style", "scatter", "-o", str(target))
+    assert_user_error(result, "--style", "conv_transpose")
+    assert not target.exists()
+    transposed = ("render", "--op", "conv_transpose", "-i", "3", "-k", "3", "-o", str(target))
+    result = run(*transposed, "--style", "flat", "--overlap")
+    assert_user_error(result, "--overlap", "scatter views")
