@@ -8,6 +8,8 @@ and compared with the plan's running sums and with ``evaluate``.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
@@ -253,3 +255,46 @@ def test_cli_refuses_scatter_for_a_convolution_in_one_line(tmp_path):
     transposed = ("render", "--op", "conv_transpose", "-i", "3", "-k", "3", "-o", str(target))
     result = run(*transposed, "--style", "flat", "--overlap")
     assert_user_error(result, "--overlap", "scatter views")
+
+
+def test_the_matrix_column_is_the_stamp_cropped_then_the_row_is_the_window():
+    spec = Spec("conv", 5, 3, stride=2, padding=1).transpose()
+    drawn = scene(spec, "scatter_gather", weight=np.ones((3, 3)))
+    stamps = scatter_plan(spec)
+    drawing = drawn.drawing
+    y_boxes = drawing.layer("matrix_vector_y").geometry  # box i is output rows - 1 - i
+    rows = len(y_boxes)
+    outlines = drawing.layer("matrix_column_outline")
+    (r0, r1), (c0, c1) = stamps.crop
+    for frame in range(stamps.frames):
+        outlined = outlines.at(frame)[1:]  # after the column's strip: the y cells
+        found = {
+            rows - 1 - index
+            for index, box in enumerate(y_boxes)
+            if any(np.allclose(box, other) for other in outlined)
+        }
+        expected = {
+            (row - r0) * (c1 - c0) + (col - c0)
+            for row, col in stamps.stamp_cell[frame]
+            if r0 <= row < r1 and c0 <= col < c1
+        }
+        assert found == expected
+    # during the gather frames: no column, and the matrix's own row shading
+    assert len(outlines.at(stamps.frames)) == 0
+    row_outline = drawing.layer("matrix_row_outline")
+    assert np.all(row_outline.at(0)[:, :, 1] < drawing.extent[2])  # hidden while stamping
+    assert np.all(row_outline.at(stamps.frames)[:, :, 1] > drawing.extent[2])
+
+
+def test_html_player_notes_follow_the_scatter_gather_clock(tmp_path):
+    from convanim import save
+
+    spec = Spec("conv_transpose", (2,), (3,), stride=2)
+    target = tmp_path / "both.html"
+    save(spec, target, style="scatter_gather", values=True)
+    page = target.read_text(encoding="utf-8")
+    drawn = scene(spec, "scatter_gather", values=True)
+    assert len(drawn.notes) == len(drawn) == 2 + 5
+    assert drawn.notes[0].startswith("input 0 stamps the kernel at output 0")
+    for note in (drawn.notes[0], drawn.notes[-1]):
+        assert json.dumps(note, ensure_ascii=False)[1:-1] in page
