@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from .errors import SpecError, invalid
 from .options import SCATTER_STYLES, STYLES, option
 from .plan import Plan
@@ -15,6 +17,7 @@ __all__ = [
     "check_scatter",
     "check_size",
     "check_style",
+    "frame_count",
 ]
 
 
@@ -67,6 +70,19 @@ def check_scatter(spec: Spec | Plan, style: str) -> None:
             value=style,
             expected="a conv_transpose spec",
         )
+
+
+def frame_count(spec: Spec, style: str) -> int:
+    """How many frames ``style`` draws ``spec`` in, without drawing it.
+
+    A frame per output value for the plan's views; a frame per input value (a stamp)
+    for ``"scatter"``, one for the ``"overlap"`` still, and the stamps then the output
+    values for ``"scatter_gather"``.
+    """
+    stamps = spec.in_channels * math.prod(spec.input_size)
+    return {"scatter": stamps, "overlap": 1, "scatter_gather": stamps + spec.num_frames}.get(
+        style, spec.num_frames
+    )
 
 
 MAX_SIDE = 16_383

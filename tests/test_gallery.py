@@ -209,10 +209,12 @@ def test_every_gallery_file_draws_its_entry_with_all_its_options():
     from convanim.render import scene
 
     gallery = Path(__file__).resolve().parents[1] / "gallery"
+    readme = (gallery / "README.md").read_text(encoding="utf-8")
     for entry in load_manifest()[0]:
         drawn = scene(entry.spec, **entry.render_options())
         frames, durations, _ = gif_frames(gallery / entry.filename)
-        assert len(frames) == len(drawn), entry.name
+        assert len(frames) == len(drawn) == entry.frames, entry.name
+        assert f"| {entry.frames} |" in readme.split(f"**{entry.name}**")[1].split("\n")[0]
         assert durations[0] == entry.duration
         expected = drawn.frame(0)
         assert frames[0].shape == expected.shape, entry.name

@@ -5,9 +5,10 @@ left with the stamping cell shaded; on the right the *full* output grid, before 
 crops it, with the kernel's taps shaded where that cell's stamp lands. The cells PyTorch
 keeps (the window ``[padding, full - padding)`` per axis) are filled as an output plane;
 the ``padding`` border it crops is drawn as a dashed grid, as the other views draw
-padding; the ``output_padding`` cells kept at the end of each axis are tinted. With
-numbers, the input values sit in the input cells, the kernel's weights (not flipped:
-the stamp is ``x[a] * w``) at the bottom right of each tap, and every output cell shows
+padding; the ``output_padding`` cells kept at the end of each axis are tinted with the
+input's colour, half transparent. With numbers, the input values sit in the input
+cells, the kernel's weights (not flipped: the stamp is ``x[a] * w``) at the bottom right
+of each tap, and every output cell shows
 its running sum from the frame a stamp first reaches it; the cropped cells' sums are
 muted, the kept ones are :func:`~convanim.evaluate`'s output in the last frame.
 
@@ -219,7 +220,7 @@ def _static_output_layers(grids: _Grids, theme: Theme, counts: np.ndarray | None
             "output_padding",
             "polygons",
             1.2,
-            Paint(fill=theme.matrix_tint),
+            Paint(fill=(*theme.input[:3], 0.5)),
             plane.quads(grids.output_padding_cells()),
         ),
     ]
