@@ -148,7 +148,7 @@ class ScatterPlan:
 
         Returns
         -------
-        ndarray (F, out_channels, *full_size)
+        ndarray, shape ``(F, out_channels, *full_size)``
             Frame ``f``: the sum of stamps ``0..f``. The last frame cropped by
             :attr:`crop_slices` is :func:`~convanim.evaluate`'s output.
         """
