@@ -31,7 +31,7 @@ from .compute import _check_channel_array, _single_channel
 from .errors import SpecError
 from .spec import Spec
 
-__all__ = ["ScatterPlan", "scatter_plan"]
+__all__ = ["ScatterPlan", "full_size", "scatter_plan"]
 
 
 def _readonly(array: np.ndarray) -> np.ndarray:
@@ -168,6 +168,15 @@ class ScatterPlan:
         return sums[-1][(slice(None), *self.crop_slices)]
 
 
+def full_size(spec: Spec) -> tuple[int, ...]:
+    """Cells per axis of a transposed convolution's full output grid, before cropping:
+    ``(i - 1) * s + d * (k - 1) + 1 + output_padding``."""
+    return tuple(
+        (axis.input - 1) * axis.stride + axis.kernel_extent + axis.output_padding
+        for axis in spec.axes
+    )
+
+
 def scatter_plan(spec: Spec) -> ScatterPlan:
     """The stamps of the transposed convolution ``spec``, one frame per input cell.
 
@@ -203,9 +212,7 @@ def scatter_plan(spec: Spec) -> ScatterPlan:
             expected="'conv_transpose'",
         )
     axes = spec.axes
-    full = tuple(
-        (axis.input - 1) * axis.stride + axis.kernel_extent + axis.output_padding for axis in axes
-    )
+    full = full_size(spec)
     crop = tuple((axis.padding, size - axis.padding) for axis, size in zip(axes, full, strict=True))
     cells = np.indices(spec.input_size).reshape(spec.ndim, -1).T
     count = len(cells)

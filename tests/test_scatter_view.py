@@ -298,3 +298,17 @@ def test_html_player_notes_follow_the_scatter_gather_clock(tmp_path):
     assert drawn.notes[0].startswith("input 0 stamps the kernel at output 0")
     for note in (drawn.notes[0], drawn.notes[-1]):
         assert json.dumps(note, ensure_ascii=False)[1:-1] in page
+
+
+@pytest.mark.parametrize("style", ["scatter", "overlap", "scatter_gather"])
+def test_a_picture_too_big_is_refused_before_it_is_laid_out(style, monkeypatch):
+    import convanim.render.scatter as module
+
+    def never(*args, **kwargs):
+        raise AssertionError("planned or laid out before the size check")
+
+    for name in ("scatter_plan", "scatter_layout", "overlap_layout", "scatter_gather_layout"):
+        monkeypatch.setattr(module, name, never)
+    big = Spec("conv_transpose", 300, 3, stride=2)
+    with pytest.raises(SpecError, match=r"^dpi = 150 is not valid for this spec: expected at most"):
+        scene(big, style)
