@@ -70,6 +70,18 @@ def check_scatter(spec: Spec | Plan, style: str) -> None:
             value=style,
             expected="a conv_transpose spec",
         )
+    if style in SCATTER_STYLES:
+        # The stamps of every channel are planned (convanim.scatter); the pictures draw
+        # one input and one output plane.
+        for name in ("in_channels", "out_channels", "groups"):
+            value = getattr(spec, name)
+            if value != 1:
+                raise invalid(
+                    name,
+                    value,
+                    "1 (scatter_plan stamps every channel; the picture draws one)",
+                    detail=f" with style = {style!r}",
+                )
 
 
 def frame_count(spec: Spec, style: str) -> int:

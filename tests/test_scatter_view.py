@@ -312,3 +312,26 @@ def test_a_picture_too_big_is_refused_before_it_is_laid_out(style, monkeypatch):
     big = Spec("conv_transpose", 300, 3, stride=2)
     with pytest.raises(SpecError, match=r"^dpi = 150 is not valid for this spec: expected at most"):
         scene(big, style)
+
+
+def test_the_explorer_offers_the_scatter_views():
+    pytest.importorskip("ipywidgets")
+    import convanim
+
+    explorer = convanim.explore(Spec("conv_transpose", 3, 3, stride=2), style="scatter")
+    assert explorer.frame.max == 9 - 1
+    assert "input (0, 0) stamps the kernel" in explorer.note.value
+    explorer.set(style="scatter_gather", values=True)
+    assert explorer.frame.max == 9 + 49 - 1
+    explorer.set(op="conv")
+    assert explorer.spec is None and "conv_transpose spec" in explorer.readout.value
+
+
+def test_several_channels_are_planned_but_drawn_by_no_scatter_view():
+    from convanim.drawable import check_scatter
+
+    spec = Spec("conv_transpose", 3, 3, in_channels=2, out_channels=4, groups=2)
+    assert scatter_plan(spec).frames == 2 * 9
+    with pytest.raises(SpecError, match=r"^in_channels = 2 is not valid with style = 'scatter'"):
+        check_scatter(spec, "scatter")
+    check_scatter(spec, "flat")  # not the scatter check's business

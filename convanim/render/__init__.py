@@ -84,6 +84,7 @@ def scene(
             overlap=options.overlap,
             labels=options.labels,
             caption=options.caption,
+            seed=options.seed,
             theme=options.theme,
         )
     look = {"tutorial": TUTORIAL, "flat": FLAT}[options.style]

@@ -14,7 +14,8 @@ from ..plan import Plan, plan
 from ..scatter import full_size, scatter_plan
 from ..spec import Spec
 from ..theme import TUTORIAL_THEME, Theme
-from ..values import Numbers
+from ..values import TUTORIAL_SEED, Numbers
+from ..values import numbers as seeded
 from .mpl import DrawingScene, measure_for
 
 __all__ = ["ScatterScene"]
@@ -39,6 +40,8 @@ class ScatterScene(DrawingScene):
     overlap : bool
         The scatter view shades the full grid by the overlap counts.
     labels, caption : bool
+    seed : int
+        Seed of the kernel ``scatter_gather``'s Cᵀ prints when ``numbers`` is None.
     theme : Theme
 
     Attributes
@@ -61,6 +64,7 @@ class ScatterScene(DrawingScene):
         overlap: bool = False,
         labels: bool = False,
         caption: bool = False,
+        seed: int = TUTORIAL_SEED,
         theme: Theme = TUTORIAL_THEME,
     ) -> None:
         self.spec = spec = spec.spec if isinstance(spec, Plan) else spec
@@ -89,8 +93,10 @@ class ScatterScene(DrawingScene):
             drawing = overlap_layout(stamps, counts=numbers is not None, **words)
         elif style == "scatter_gather":
             self.plan = plan(spec)
+            # Cᵀ prints a kernel even without numbers: the one ``seed`` draws.
+            weight = None if numbers is not None else seeded(self.plan, seed=seed).weight
             drawing = scatter_gather_layout(
-                stamps, self.plan, numbers=numbers, overlap=overlap, **words
+                stamps, self.plan, numbers=numbers, weight=weight, overlap=overlap, **words
             )
         else:
             drawing = scatter_layout(stamps, numbers=numbers, overlap=overlap, **words)
