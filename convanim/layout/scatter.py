@@ -470,6 +470,11 @@ def _number_layers(
             since[cell] = (frame, running[cell])
     for cell in since:
         close(cell, frames)
+    # Cells no stamp ever reaches (output_padding past the last stamp) hold 0 throughout.
+    for cell in np.ndindex(*grids.full_size):
+        if cell not in since:
+            since[cell] = (0, 0.0)
+            close(cell, frames)
     size = points_to_units(theme.small_size)
     layers += timed_text_layers(
         "output_numbers", 6.5, text, kept, size=size, frames=frames, extent=extent
