@@ -337,3 +337,25 @@ def test_several_channels_are_planned_but_drawn_by_no_scatter_view():
     with pytest.raises(SpecError, match=r"^in_channels = 2 is not valid with style = 'scatter'"):
         check_scatter(spec, "scatter")
     check_scatter(spec, "flat")  # not the scatter check's business
+
+
+@pytest.mark.parametrize(
+    ("style", "input_size", "overall"),
+    # scatter_gather's titles are prose, whose TeX font is a size smaller than DejaVu
+    [("scatter", (2, 2), 0.94), ("scatter_gather", (2,), 0.9)],
+)
+def test_tikz_pages_look_like_the_raster_frames(style, input_size, overall, tmp_path):
+    from test_tikz import assert_similar, compile_tex
+
+    spec = Spec("conv_transpose", input_size, 3, stride=2)
+    drawn = scene(spec, style, values=True, overlap=True)
+    document = tikz_document(drawn.drawing, "standalone")
+    pages = compile_tex(tmp_path, "scatter", document)
+    assert len(pages) == len(drawn)
+    picks = [0, len(drawn) - 1]
+    for index in picks:
+        assert pages[index].shape == drawn.frame(index).shape
+    # TeX's fonts against matplotlib's: the numbers' pixels disagree a little.
+    assert_similar(
+        [pages[i] for i in picks], [drawn.frame(i) for i in picks], overall=overall, region=0.4
+    )
