@@ -138,6 +138,13 @@ def test_running_sums_shown_are_the_plans_and_the_last_is_evaluate(spec, seed):
         assert shown == expected
         for row, col in kept:
             assert crop[0][0] <= row < crop[0][1] and crop[1][0] <= col < crop[1][1]
+        # the stamp's own values, x[a] * w[t], on its taps
+        value = cells.x[tuple(stamps.input_cell[frame])]
+        products = {
+            _as_2d(spec, cell): format_number(value * weight)
+            for cell, weight in zip(stamps.stamp_cell[frame], cells.weight.ravel(), strict=True)
+        }
+        assert shown_texts(drawn.drawing, frame, "stamp_numbers") == products
     # the last frame's kept numbers are evaluate's output, cell for cell
     output = evaluate(spec, cells.x, cells.weight).reshape(
         (as_2d[0] - 2 * crop[0][0] if spec.ndim == 2 else 1, -1)

@@ -7,8 +7,8 @@ keeps (the window ``[padding, full - padding)`` per axis) are filled as an outpu
 the ``padding`` border it crops is drawn as a dashed grid, as the other views draw
 padding; the ``output_padding`` cells kept at the end of each axis are tinted with the
 input's colour, half transparent. With numbers, the input values sit in the input
-cells, the kernel's weights (not flipped: the stamp is ``x[a] * w``) at the bottom right
-of each tap, and every output cell shows
+cells, the stamp's values ``x[a] * w`` (the kernel not flipped, scaled by the input
+value) small at the bottom right of each tap, and every output cell shows
 its running sum from the frame a stamp first reaches it; the cropped cells' sums are
 muted, the kept ones are :func:`~convanim.evaluate`'s output in the last frame.
 
@@ -327,7 +327,7 @@ def scatter_layout(
     measure : Measure
         The backend's text extents (labels and captions widen the picture).
     numbers : Numbers, optional
-        Values to print: the input, the kernel's weights on the stamp, the running sums.
+        Values to print: the input, each stamp's values ``x[a] * w``, the running sums.
     overlap : bool
         Shade the full grid by how many stamps reach each cell (and, with numbers,
         print the count small in each cell's top-left corner).
@@ -407,12 +407,11 @@ def _number_layers(
     theme: Theme,
     extent: tuple[float, float, float, float],
 ) -> list[Layer]:
-    """Input values, the kernel's weights on the moving stamp, and the running sums."""
+    """Input values, each stamp's values ``x[a] * w`` on its taps, and the running sums."""
     plane_in, plane_out = grids.input, grids.output
     text = Paint(fill=theme.text)
     in_cells = [tuple(int(v) for v in cell) for cell in np.ndindex(*grids.input_size)]
     x = np.asarray(numbers.x).reshape(grids.input_size)
-    weight = np.asarray(numbers.weight).reshape(-1)
     layers = [
         _layer(
             "input_numbers",
@@ -427,35 +426,24 @@ def _number_layers(
             ),
         )
     ]
-    # The weights ride on the stamp: frame 0's taps, translated to each frame's origin.
-    offsets = grids.tap_index * np.array((1,) * (2 - stamps.spec.ndim) + stamps.spec.dilation)
-    first = grids.stamp_cell[0, 0]
-    anchors = np.array(
-        [plane_out.corner(first[0] + r + 0.8, first[1] + c + 0.8) for r, c in offsets]
-    )
-    origins = grids.stamp_cell[:, 0]
-    moves = np.stack([origins[:, 1] - first[1], -(origins[:, 0] - first[0])], axis=1).astype(float)
-    layers.append(
-        _layer(
-            "kernel_numbers",
-            "text",
-            4.5,
-            text,
-            text=TextBlock(
-                strings=tuple(format_number(value) for value in weight),
-                anchors=anchors.reshape(-1, 2),
-                size=points_to_units(theme.small_size),
-                cells=tuple(tuple(int(v) for v in offset) for offset in offsets),
-            ),
-            shift=moves,
-        )
+    # Each stamp's values, x[a] * w, small at the bottom right of its taps (its frame only).
+    added = stamps.stamps(numbers.x, numbers.weight)[:, 0]  # (F, T), one channel
+    frames = stamps.frames
+    products = [
+        (format_number(added[frame, tap]), tuple(plane_out.corner(row + 0.8, col + 0.8)), cell)
+        + (frame, frame + 1)
+        for frame in range(frames)
+        for tap, cell in enumerate(map(tuple, grids.stamp_cell[frame].tolist()))
+        for row, col in [cell]
+    ]
+    small = points_to_units(theme.small_size)
+    layers += timed_text_layers(
+        "stamp_numbers", 4.5, text, products, size=small, frames=frames, extent=extent
     )
     # Running sums: a cell's text changes in the frames whose stamp reaches it.
-    added = stamps.stamps(numbers.x, numbers.weight)[:, 0]  # (F, T), one channel
     running = np.zeros(grids.full_size)
     since: dict[tuple[int, int], tuple[int, float]] = {}
     kept, cropped = [], []
-    frames = stamps.frames
 
     def close(cell: tuple[int, int], stop: int) -> None:
         start, value = since[cell]
@@ -475,16 +463,15 @@ def _number_layers(
         if cell not in since:
             since[cell] = (0, 0.0)
             close(cell, frames)
-    size = points_to_units(theme.small_size)
     layers += timed_text_layers(
-        "output_numbers", 6.5, text, kept, size=size, frames=frames, extent=extent
+        "output_numbers", 6.5, text, kept, size=small, frames=frames, extent=extent
     )
     layers += timed_text_layers(
         "cropped_numbers",
         6.5,
         Paint(fill=theme.text_muted),
         cropped,
-        size=size,
+        size=small,
         frames=frames,
         extent=extent,
     )
