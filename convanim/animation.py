@@ -101,9 +101,10 @@ class Animation:
         else:
             raise TypeError(f"spec = {spec!r} is not valid: expected a convanim Spec or Plan")
         self._options = draw_options(options, given)
-        from .drawable import check_drawable, check_matrix
+        from .drawable import check_drawable, check_matrix, check_scatter
 
         check_drawable(spec)
+        check_scatter(spec, self._options.style)
         if self._options.style == "matrix":
             check_matrix(spec, labels=False, caption=False, values=False)
         self._plan = the_plan if the_plan is not None else plan(spec)

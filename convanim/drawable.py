@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import math
+
 from .errors import SpecError, invalid
-from .options import STYLES, option
+from .options import SCATTER_STYLES, STYLES, option
 from .plan import Plan
 from .spec import Spec, drawing_refusal
 
-__all__ = ["MAX_SIDE", "STYLES", "check_drawable", "check_matrix", "check_size", "check_style"]
+__all__ = [
+    "MAX_SIDE",
+    "STYLES",
+    "check_drawable",
+    "check_matrix",
+    "check_scatter",
+    "check_size",
+    "check_style",
+    "frame_count",
+]
 
 
 def check_style(style: object, dpi: object = None) -> None:
@@ -43,6 +54,47 @@ def check_matrix(spec: Spec | Plan, *, labels: bool, caption: bool, values: bool
                 "False (the matrix view prints C's weights itself)",
                 detail=" with style = 'matrix'",
             )
+
+
+def check_scatter(spec: Spec | Plan, style: str) -> None:
+    """Raise :class:`~convanim.SpecError` unless ``style`` can draw ``spec``: the
+    scatter styles (:data:`~convanim.options.SCATTER_STYLES`) draw stamps, which only a
+    transposed convolution makes."""
+    spec = spec.spec if isinstance(spec, Plan) else spec
+    if style in SCATTER_STYLES and not spec.transposed:
+        raise SpecError(
+            f"style = {style!r} is not valid for op = {spec.op!r}: expected a "
+            "conv_transpose spec (only a transposed convolution stamps its input onto "
+            "the output; draw this one with 'tutorial', 'flat' or 'matrix')",
+            parameter="style",
+            value=style,
+            expected="a conv_transpose spec",
+        )
+    if style in SCATTER_STYLES:
+        # The stamps of every channel are planned (convanim.scatter); the pictures draw
+        # one input and one output plane.
+        for name in ("in_channels", "out_channels", "groups"):
+            value = getattr(spec, name)
+            if value != 1:
+                raise invalid(
+                    name,
+                    value,
+                    "1 (scatter_plan stamps every channel; the picture draws one)",
+                    detail=f" with style = {style!r}",
+                )
+
+
+def frame_count(spec: Spec, style: str) -> int:
+    """How many frames ``style`` draws ``spec`` in, without drawing it.
+
+    A frame per output value for the plan's views; a frame per input value (a stamp)
+    for ``"scatter"``, one for the ``"overlap"`` still, and the stamps then the output
+    values for ``"scatter_gather"``.
+    """
+    stamps = spec.in_channels * math.prod(spec.input_size)
+    return {"scatter": stamps, "overlap": 1, "scatter_gather": stamps + spec.num_frames}.get(
+        style, spec.num_frames
+    )
 
 
 MAX_SIDE = 16_383

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .drawable import check_drawable, check_matrix
+from .drawable import check_drawable, check_matrix, check_scatter, frame_count
 from .errors import ManifestError, SpecError
 from .options import OPTIONS, DrawOptions, draw_option_names
 from .spec import Spec
@@ -83,6 +83,11 @@ class GalleryEntry:
     def filename(self) -> str:
         """The output file's name."""
         return f"{self.name}.gif"
+
+    @property
+    def frames(self) -> int:
+        """The animation's number of frames (its style's, without drawing it)."""
+        return frame_count(self.spec, self.options.style)
 
 
 def default_manifest_text() -> str:
@@ -143,6 +148,7 @@ def _entry(index: int, table: object) -> GalleryEntry:
         }
         options = DrawOptions(**drawing)
         check_drawable(spec)
+        check_scatter(spec, options.style)
         if options.style == "matrix":
             check_matrix(spec, labels=False, caption=False, values=False)
         if options.numbered:
@@ -276,7 +282,7 @@ def build_gallery(
             pool = executor or concurrent.futures.ProcessPoolExecutor(max_workers=jobs)
             try:
                 # Longest first keeps every worker busy until the end.
-                ordered = sorted(entries, key=lambda entry: -entry.spec.num_frames)
+                ordered = sorted(entries, key=lambda entry: -entry.frames)
                 futures = {pool.submit(_build_one, entry, str(out)): entry for entry in ordered}
                 for future in concurrent.futures.as_completed(futures):
                     future.result()
@@ -380,7 +386,7 @@ def gallery_readme(
             title += f"<br>{entry.description}"
         lines.append(
             f"| ![{entry.name}]({entry.filename})<br>{title} | {spec.op} | {_parameters(spec)} "
-            f"| {arithmetic} | {spec.num_frames} |"
+            f"| {arithmetic} | {entry.frames} |"
         )
     lines += _themes_row(entries, themed)
     lines += ["", "## Attribution", "", attribution or ATTRIBUTION, ""]

@@ -31,6 +31,7 @@ from .theme import COLOR_ROLES, THEMES, Theme, as_theme, parse_color
 
 __all__ = [
     "OPTIONS",
+    "SCATTER_STYLES",
     "STYLES",
     "DrawOptions",
     "Option",
@@ -39,9 +40,15 @@ __all__ = [
     "with_draw_options",
 ]
 
-STYLES: tuple[str, ...] = ("tutorial", "flat", "matrix")
-"""The views: the tutorial's slanted planes, the numerical figures' flat grids, and the
-matrix view ``y = C x``."""
+STYLES: tuple[str, ...] = ("tutorial", "flat", "matrix", "scatter", "overlap", "scatter_gather")
+"""The views: the tutorial's slanted planes, the numerical figures' flat grids, the
+matrix view ``y = C x``; for a transposed convolution also the scatter view (every input
+cell stamps the kernel onto the uncropped output), the overlap map (a still: how many
+stamps reach each output cell) and ``scatter_gather`` (the scatter view's frames, then
+the flat, zero-insertion view's, side by side with the same numbers)."""
+
+SCATTER_STYLES: tuple[str, ...] = ("scatter", "overlap", "scatter_gather")
+"""The styles that draw a transposed convolution's stamps (``conv_transpose`` only)."""
 
 TUTORIAL_SEED = 1234
 _SIZE = re.compile(r"^-?[0-9]+(x-?[0-9]+){0,2}$")  # ASCII digits only, as typed
@@ -406,7 +413,8 @@ OPTIONS: tuple[Option, ...] = (
         "choice",
         default="tutorial",
         choices=STYLES,
-        help="the look: the tutorial's slanted planes, flat grids, or y = C x",
+        help="the look: the tutorial's slanted planes, flat grids, y = C x; for "
+        "conv_transpose also scatter (stamps), overlap (a still) or scatter_gather",
     ),
     _draw(
         "theme",
@@ -436,6 +444,12 @@ OPTIONS: tuple[Option, ...] = (
         help="seed of the drawn numbers (1234, the tutorial's)",
     ),
     _draw("labels", "flag", default=False, help='label the planes "input" and "output"'),
+    _draw(
+        "overlap",
+        "flag",
+        default=False,
+        help="scatter views: shade the output by how many stamps reach each cell",
+    ),
     _draw(
         "caption",
         "flag",
@@ -495,7 +509,7 @@ class DrawOptions:
 
     Attributes
     ----------
-    style : {"tutorial", "flat", "matrix"}
+    style : {"tutorial", "flat", "matrix", "scatter", "overlap", "scatter_gather"}
     theme : Theme
     dpi : float or None
         None: 150, the tutorial's.
@@ -505,6 +519,8 @@ class DrawOptions:
         The input and kernel to print; drawn from ``seed`` when missing.
     seed : int
     labels, caption : bool
+    overlap : bool
+        Shade the scatter view's output by the overlap counts (scatter styles only).
     duration, loop : int
         Milliseconds per frame; times to play (0: forever).
     colors : tuple of (role, RGBA), optional
@@ -526,6 +542,7 @@ class DrawOptions:
     weight: np.ndarray | None = None
     seed: int = TUTORIAL_SEED
     labels: bool = False
+    overlap: bool = False
     caption: bool = False
     duration: int = 1000
     loop: int = 0
@@ -548,6 +565,14 @@ class DrawOptions:
                 parameter="height",
                 value=self.height,
                 expected="no height",
+            )
+        if self.overlap and self.style not in SCATTER_STYLES:
+            raise SpecError(
+                f"overlap = True is not valid with style = {self.style!r}: expected False "
+                "(only the scatter views draw stamps and their overlaps)",
+                parameter="overlap",
+                value=True,
+                expected="False",
             )
         if self.style == "matrix":
             if self.x is not None:

@@ -169,7 +169,8 @@ def test_animate_takes_a_plan() -> None:
     [
         (
             {"style": "fancy"},
-            "style = 'fancy' is not valid: expected one of 'tutorial', 'flat', 'matrix'",
+            "style = 'fancy' is not valid: expected one of 'tutorial', 'flat', 'matrix', "
+            "'scatter', 'overlap', 'scatter_gather'",
         ),
         ({"duration": 0}, "duration = 0 is not valid: expected an integer between 1 and 655350"),
         ({"loop": -1}, "loop = -1 is not valid: expected an integer between 0 and 65535"),
@@ -376,7 +377,8 @@ BAD = {
            :style: fancy
         """,
         7,
-        ":style: style = 'fancy' is not valid: expected one of 'tutorial', 'flat', 'matrix'",
+        ":style: style = 'fancy' is not valid: expected one of 'tutorial', 'flat', 'matrix', "
+        "'scatter', 'overlap', 'scatter_gather'",
     ),
     "missing": (
         """
