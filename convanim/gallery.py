@@ -14,6 +14,7 @@ a spec in :class:`~convanim.spec.Spec`'s own words::
     # transpose = true              # draw the transposed convolution of this conv
     # style = "tutorial"            # or "flat"
     # duration = 1000               # ms per frame
+    # tex = "standalone"            # also <name>.tex: picture, standalone, beamer, animate
     # description = "..."           # one line for the gallery's README
 
 Every entry is checked before anything is written; a bad one is refused with one line
@@ -51,7 +52,8 @@ __all__ = [
 _GALLERY_FIELDS = ("name", "transpose", "description")
 _SPEC_OPTIONS = {entry.field: entry for entry in OPTIONS if entry.group == "spec" and entry.field}
 _DRAW_OPTIONS = {entry.field: entry for entry in OPTIONS if entry.group == "draw" and entry.field}
-_FIELDS = ("name", *_SPEC_OPTIONS, "transpose", *_DRAW_OPTIONS, "description")
+_WRITE_OPTIONS = {entry.field: entry for entry in OPTIONS if entry.group == "write" and entry.field}
+_FIELDS = ("name", *_SPEC_OPTIONS, "transpose", *_DRAW_OPTIONS, *_WRITE_OPTIONS, "description")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -63,6 +65,7 @@ class GalleryEntry:
     spec: Spec
     options: DrawOptions = field(default_factory=DrawOptions)
     description: str = ""
+    tex: str | None = None
     source: dict = field(default_factory=dict, compare=False, repr=False)
 
     def render_options(self) -> dict[str, object]:
@@ -82,6 +85,11 @@ class GalleryEntry:
     def filename(self) -> str:
         """The output file's name."""
         return f"{self.name}.gif"
+
+    @property
+    def filenames(self) -> list[str]:
+        """Every file the entry writes: the GIF, and its TikZ source when ``tex`` is set."""
+        return [self.filename] + ([f"{self.name}.tex"] if self.tex else [])
 
 
 def default_manifest_text() -> str:
@@ -141,6 +149,7 @@ def _entry(index: int, table: object) -> GalleryEntry:
             if key in table
         }
         options = DrawOptions(**drawing)
+        tex = _WRITE_OPTIONS["tex"].check(table["tex"]) if "tex" in table else None
         check_drawable(spec)
         if options.style == "matrix":
             check_matrix(spec, labels=False, caption=False, values=False)
@@ -155,6 +164,7 @@ def _entry(index: int, table: object) -> GalleryEntry:
         spec=spec,
         options=options,
         description=table.get("description", ""),
+        tex=tex,
         source=dict(table),
     )
 
@@ -209,6 +219,8 @@ def _build_one(entry: GalleryEntry, out_dir: str) -> str:
 
     path = Path(out_dir) / entry.filename
     save(entry.spec, path, options=entry.options, progress=False)
+    if entry.tex:
+        save(entry.spec, path.with_suffix(".tex"), options=entry.options, tex=entry.tex)
     return str(path)
 
 
@@ -286,7 +298,7 @@ def build_gallery(
     finally:
         if bar is not None:
             bar.close()
-    written = [out / entry.filename for entry in entries]
+    written = [out / name for entry in entries for name in entry.filenames]
     _write_text(out / "manifest.toml", text)
     command = f"convanim gallery --out {os.fspath(out_dir)}"
     source = "`manifest.toml`"
@@ -373,6 +385,8 @@ def gallery_readme(
         title = f"**{entry.name}**"
         if entry.description:
             title += f"<br>{entry.description}"
+        if entry.tex:
+            title += f"<br>TikZ: [{entry.name}.tex]({entry.name}.tex) ({entry.tex})"
         lines.append(
             f"| ![{entry.name}]({entry.filename})<br>{title} | {spec.op} | {_parameters(spec)} "
             f"| {arithmetic} | {spec.num_frames} |"

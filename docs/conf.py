@@ -129,9 +129,11 @@ def _directive(entry) -> list[str]:
         lines.append(f"   :duration: {entry.duration}")
     if entry.loop != 0:
         lines.append(f"   :loop: {entry.loop}")
+    from convanim.options import option
+
     for flag in ("values", "labels", "caption"):
         if getattr(entry, flag):
-            lines.append(f"   :{flag}:")
+            lines.append(f"   :{option(flag).directive}:")  # caption: :arithmetic:
     if entry.seed != TUTORIAL_SEED:
         lines.append(f"   :seed: {entry.seed}")
     for name in ("x", "weight"):

@@ -1,0 +1,441 @@
+"""Docs tools, built for real: the directive's page options and formats, Sphinx's LaTeX
+builder compiled with pdflatex, sphinx-gallery, MkDocs and the Markdown snippet."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from similarity import compare
+from test_docs import images, project, sphinx
+from test_tikz import _tools, aligned
+from test_writers import pillow_frames
+
+from convanim import Spec
+from convanim.render import scene
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FIGURES = """
+Figures
+=======
+
+See :numref:`fig-strides` for the strides.
+
+.. convanim::
+   :input: 5
+   :kernel: 3
+   :stride: 2
+   :padding: 1
+   :width: 60%
+   :align: center
+   :class: wide shadow
+   :caption: Padding 1 and *stride 2*.
+   :name: fig-strides
+   :still-frame: 4
+
+.. convanim::
+   :input: 4
+   :kernel: 3
+   :format: mp4
+   :alt: a video
+
+.. convanim::
+   :input: 4
+   :kernel: 3
+   :format: webp
+
+.. convanim::
+   :input: 4
+   :kernel: 3
+   :format: html
+   :width: 400px
+
+.. convanim::
+   :input: 4
+   :kernel: 3
+   :format: html
+"""
+
+
+class _Tags(HTMLParser):
+    """Every start tag of a page: (tag, attributes)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, {name: value or "" for name, value in attrs}))
+
+
+def tags(page: Path, name: str) -> list[dict[str, str]]:
+    parser = _Tags()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return [attributes for tag, attributes in parser.tags if tag == name]
+
+
+def test_html_builder_shows_each_format_in_a_numbered_figure(tmp_path: Path) -> None:
+    src = project(tmp_path, {"index": FIGURES})
+    (src / "conf.py").write_text(
+        'extensions = ["convanim.sphinxext"]\nnumfig = True\n', encoding="utf-8"
+    )
+    out = tmp_path / "html"
+    result = sphinx(src, out, "-W")
+    assert result.returncode == 0, result.stderr
+    page = out / "index.html"
+    text = page.read_text(encoding="utf-8")
+
+    (figure,) = [tag for tag in tags(page, "figure") if "convanim-figure" in tag["class"]]
+    assert figure["id"] == "fig-strides" and "align-center" in figure["class"]
+    assert '<span class="caption-number">Fig. 1 </span>' in text
+    assert "<em>stride 2</em>" in text  # the caption is inline markup
+    assert 'href="#fig-strides"><span class="std std-numref">Fig. 1</span>' in text
+
+    gif, webp = images(page)
+    assert gif["class"].split() == ["convanim", "wide", "shadow"]
+    assert gif["style"] == "width: 60%;" and gif["src"].endswith(".gif")
+    with Image.open(out / gif["src"]) as image:
+        assert image.n_frames == 9
+    with Image.open(out / webp["src"]) as image:
+        assert image.format == "WEBP" and image.n_frames == 4
+
+    (video,) = tags(page, "video")
+    assert video["src"].startswith("_images/") and video["src"].endswith(".mp4")
+    assert {"autoplay", "muted", "loop", "playsinline"} <= set(video)
+    assert video["title"] == "a video"
+    assert (out / video["src"]).read_bytes()[4:8] == b"ftyp"
+
+    players = [tag for tag in tags(page, "div") if "data-convanim-player" in tag]
+    assert len(players) == 2 and players[0]["id"] != players[1]["id"]  # same spec twice
+    assert 'style="max-width: 400px"' in text
+    assert "<script" in text and "src=" not in text.split("data-convanim-player")[1][:2000]
+    # HTML pages copy the animations, never the PDF stills other builders use.
+    assert sorted(p.suffix for p in (out / "_images").iterdir()) == [".gif", ".mp4", ".webp"]
+
+
+def test_latex_builder_gets_a_vector_still_that_pdflatex_compiles(tmp_path: Path) -> None:
+    _tools()
+    src = project(tmp_path, {"index": FIGURES})
+    # Computer Modern: the test needs no font package beyond TeX Live's base; black
+    # links, so that the only colour on the pages is the pictures'.
+    (src / "conf.py").write_text(
+        'project = "figures"\nextensions = ["convanim.sphinxext"]\nnumfig = True\n'
+        'latex_elements = {"fontpkg": "", "sphinxsetup": "InnerLinkColor={rgb}{0,0,0}"}\n',
+        encoding="utf-8",
+    )
+    doctrees = tmp_path / "doctrees"
+    html = sphinx(src, tmp_path / "html", "-W", "-d", str(doctrees))
+    assert html.returncode == 0, html.stderr
+    # The same doctrees as the HTML build (make html latexpdf): nothing is read again,
+    # and the LaTeX builder still finds its stills.
+    out = tmp_path / "latex"
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "--no-color", "-W", "-b", "latex", "-d", str(doctrees)]
+        + [str(src), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    tex = (out / "figures.tex").read_text(encoding="utf-8")
+    assert ".gif" not in tex and ".mp4" not in tex and ".webp" not in tex
+    assert tex.count("\\sphinxincludegraphics") == 5
+    assert "\\ref{\\detokenize{index:fig-strides}}" in tex  # :numref:
+    assert (
+        "\\begin{figure}" in tex
+        and "\\caption{Padding 1 and \\sphinxstyleemphasis{stride 2}.}" in tex
+    )
+    assert "width=0.600\\linewidth" in tex
+    stills = sorted(out.glob("convanim-*.pdf"))
+    assert len(stills) == 2  # frame 4 of the first spec, frame 0 of the 4x4 one
+    for path in stills:
+        assert path.read_bytes().startswith(b"%PDF")
+
+    for _ in range(2):  # twice: the figure number and the reference resolve
+        compiled = subprocess.run(
+            ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "figures.tex"],
+            cwd=out,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=300,
+        )
+        assert compiled.returncode == 0, compiled.stdout[-3000:]
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "figures.pdf", "page"], cwd=out, check=True)
+    pages = [np.asarray(Image.open(path).convert("RGB")) for path in sorted(out.glob("page-*"))]
+    # The page with the figure shows frame 4 of its spec, at 60 % of the line: compare
+    # it with the raster frame scaled to the size it has on the page.
+    frame = scene(Spec("conv", 5, 3, stride=2, padding=1)).frame(4)
+    coloured = [p for p in pages if _colour_pixels(p) > 1000]
+    assert coloured, "no page shows the figure"
+    # Only the figure's rows are kept, the rest whitened: of the runs of rows with colour
+    # (the smaller pictures below it), the figure's has the most.
+    first = coloured[0].copy()
+    counts = _colour_mask(first).sum(axis=1)
+    rows = np.nonzero(counts)[0]
+    runs = np.split(rows, np.nonzero(np.diff(rows) > 120)[0] + 1)
+    figure_rows = max(runs, key=lambda run: counts[run].sum())
+    keep = np.zeros(first.shape[0], dtype=bool)
+    keep[figure_rows[0] : figure_rows[-1] + 1] = True
+    first[~keep] = 255
+    cols = np.nonzero(_colour_mask(first))[1]
+    drawn_width = cols.max() - cols.min() + 1
+    frame_cols = np.nonzero(_colour_mask(frame))[1]
+    scale = drawn_width / (frame_cols.max() - frame_cols.min() + 1)
+    size = (round(frame.shape[1] * scale), round(frame.shape[0] * scale))
+    scaled = np.asarray(Image.fromarray(frame).resize(size, Image.LANCZOS))
+    # Scaled by a non-integer factor, the thin shades blur; the planes must agree.
+    result = compare(aligned(first, scaled), scaled)
+    assert result["overall"] > 0.97, result
+    assert min(result["input"], result["output"], result["line"]) > 0.9, result
+    # 60 % of the text width, which the running header's rule spans.
+    dark = coloured[0].max(axis=2) < 100
+    rule = max(range(dark.shape[0] // 8), key=lambda row: dark[row].sum())
+    text_width = np.ptp(np.nonzero(dark[rule])[0]) + 1
+    assert abs(size[0] / text_width - 0.6) < 0.02, (size, text_width)
+
+
+def _colour_mask(image: np.ndarray) -> np.ndarray:
+    channels = image.astype(int)
+    return channels.max(axis=2) - channels.min(axis=2) > 60
+
+
+def _colour_pixels(image: np.ndarray) -> int:
+    return int(_colour_mask(image).sum())
+
+
+def test_conf_defaults_apply_and_bad_ones_stop_the_build(tmp_path: Path) -> None:
+    src = project(
+        tmp_path,
+        {"index": "Index\n=====\n\n.. convanim::\n   :input: 4\n   :kernel: 3\n"},
+    )
+    conf = src / "conf.py"
+    conf.write_text(
+        'extensions = ["convanim.sphinxext"]\nconvanim_format = "webp"\n'
+        'convanim_width = "300px"\nconvanim_duration = 250\n',
+        encoding="utf-8",
+    )
+    result = sphinx(src, tmp_path / "out", "-W")
+    assert result.returncode == 0, result.stderr
+    (image,) = images(tmp_path / "out" / "index.html")
+    assert image["src"].endswith(".webp") and image["style"] == "width: 300px;"
+    _, durations, about = pillow_frames(tmp_path / "out" / image["src"])
+    assert about["format"] == "WEBP" and durations == [250] * 4
+
+    conf.write_text(
+        'extensions = ["convanim.sphinxext"]\nconvanim_format = "gof"\n', encoding="utf-8"
+    )
+    bad = sphinx(src, tmp_path / "bad")
+    assert bad.returncode == 2
+    assert (
+        "conf.py: convanim_format: format = 'gof' is not valid: expected one of 'gif', "
+        "'mp4', 'webp', 'html'"
+    ) in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        (
+            "format",
+            "avi",
+            ":format: format = 'avi' is not valid: expected one of 'gif', 'mp4', 'webp', 'html'",
+        ),
+        (
+            "still-frame",
+            "9",
+            ":still-frame: still_frame = 9 is not valid: expected an integer between 0 and 3",
+        ),
+        (
+            "width",
+            "wide",
+            ":width: width = 'wide' is not valid: expected a length like 400px, 80% or 30em",
+        ),
+        (
+            "align",
+            "middle",
+            ":align: align = 'middle' is not valid: expected one of 'left', 'center', 'right'",
+        ),
+        (
+            "caption",
+            "",
+            ":caption: caption = '' is not valid: expected the figure's text (the drawn "
+            "arithmetic is :arithmetic:)",
+        ),
+    ],
+)
+def test_page_options_are_refused_in_one_line(
+    tmp_path: Path, option: str, value: str, message: str
+) -> None:
+    page = f"Page\n====\n\n.. convanim::\n   :input: 4\n   :kernel: 3\n   :{option}: {value}\n"
+    src = project(tmp_path, {"index": page})
+    result = sphinx(src, tmp_path / "out")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [f"{src / 'index.rst'}:7: ERROR: convanim {message}"]
+
+
+def test_mp4_refuses_a_loop_count(tmp_path: Path) -> None:
+    page = textwrap.dedent(
+        """
+        Page
+        ====
+
+        .. convanim::
+           :input: 4
+           :kernel: 3
+           :format: mp4
+           :loop: 2
+        """
+    ).lstrip()
+    src = project(tmp_path, {"index": page})
+    result = sphinx(src, tmp_path / "out")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{src / 'index.rst'}:8: ERROR: convanim :loop: loop = 2 is not valid with the mp4 "
+        "writer: expected 0 (only GIF, WebP and APNG store a loop count)"
+    ]
+
+
+# -- the TikZ variant from the command line and save() --------------------------------
+def _cli(capsys, *argv: str) -> tuple[int, str, str]:
+    from convanim import cli
+
+    status = cli.main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.mark.parametrize(
+    ("flags", "variant"),
+    [((), "picture"), (("--standalone",), "standalone"), (("--tex", "beamer"), "beamer")]
+    + [(("--tex", "animate"), "animate"), (("--tex", "standalone"), "standalone")],
+)
+def test_tex_variant_is_chosen_on_the_command_line(capsys, tmp_path, flags, variant):
+    from convanim.backends.tikz import tikz_document
+
+    path = tmp_path / "conv.tex"
+    status, _, err = _cli(capsys, "render", "-i", "4", "-k", "3", "-o", str(path), *flags)
+    assert status == 0, err
+    drawing = scene(Spec("conv", 4, 3)).drawing
+    assert path.read_text(encoding="utf-8") == tikz_document(drawing, variant)
+
+
+def test_save_takes_the_tex_variant(tmp_path):
+    import convanim
+    from convanim.backends.tikz import VARIANTS, tikz_document
+    from convanim.options import TEX_VARIANTS, option
+
+    assert TEX_VARIANTS == VARIANTS == option("tex").choices
+    spec = Spec("conv", 5, 3, stride=2, padding=1)
+    drawing = scene(spec).drawing
+    for variant in VARIANTS:
+        written = convanim.save(spec, tmp_path / f"{variant}.tex", tex=variant)
+        assert written.read_text(encoding="utf-8") == tikz_document(drawing, variant)
+    still = convanim.save(spec, tmp_path / "still.tex", tex="picture", frame=3)
+    assert still.read_text(encoding="utf-8") == tikz_document(drawing, "picture", frame=3)
+    anim = convanim.animate(spec)
+    assert anim.save(tmp_path / "b.tex", tex="beamer").read_text(encoding="utf-8") == (
+        tikz_document(drawing, "beamer")
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ("-o", "a.gif", "--tex", "beamer"),
+            "--tex: tex = 'beamer' is not valid with the gif writer: expected no tex (only a "
+            ".tex file has a variant)",
+        ),
+        (
+            ("-o", "a.tex", "--tex", "beamer", "--frame", "2"),
+            "--frame: frame = 2 is not valid: expected no frame (a beamer .tex file holds "
+            "every frame; a still is the picture variant)",
+        ),
+        (
+            ("-o", "a.tex", "--tex", "animate", "--standalone"),
+            "--standalone is not valid with --tex animate: expected one of them",
+        ),
+        (
+            ("-o", "a.tex", "--tex", "slides"),
+            "--tex: tex = 'slides' is not valid: expected one of 'picture', 'standalone', "
+            "'beamer', 'animate'",
+        ),
+        (
+            ("-o", "a.tex", "--frame", "9"),
+            "--frame: frame = 9 is not valid: expected an integer between 0 and 3",
+        ),
+        (
+            ("--frames-dir", "frames", "--markdown"),
+            "--markdown is not valid with --frames-dir: expected -o FILE",
+        ),
+    ],
+)
+def test_tex_and_markdown_mistakes_are_one_line(capsys, tmp_path, monkeypatch, argv, message):
+    monkeypatch.chdir(tmp_path)
+    status, _, err = _cli(capsys, "render", "-i", "4", "-k", "3", *argv)
+    assert status == 2
+    assert err == f"convanim: error: {message}\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- Markdown --------------------------------------------------------------------------
+def test_markdown_prints_the_snippet_that_embeds_the_file(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name, expected in (
+        ("strides.gif", "![conv 5x5, k 3, s 2 -> 2x2](strides.gif)"),
+        (
+            "strides.mp4",
+            '<video src="strides.mp4" title="conv 5x5, k 3, s 2 -&gt; 2x2" autoplay loop '
+            "muted playsinline controls></video>",
+        ),
+        ("strides.html", "[conv 5x5, k 3, s 2 -> 2x2](strides.html)"),
+    ):
+        status, out, err = _cli(
+            capsys, "render", "-i", "5", "-k", "3", "-s", "2", "-o", name, "--markdown", "-q"
+        )
+        assert status == 0, err
+        assert out == expected + "\n"
+        assert (tmp_path / name).stat().st_size > 0
+
+
+def test_markdown_light_and_dark_pair():
+    from convanim.embed import markdown_snippet
+
+    assert markdown_snippet("a b.gif", "conv <x>", dark="a b-dark.gif") == (
+        '<picture><source media="(prefers-color-scheme: dark)" srcset="a%20b-dark.gif">'
+        '<source media="(prefers-color-scheme: light)" srcset="a%20b.gif">'
+        '<img alt="conv &lt;x&gt;" src="a%20b.gif"></picture>'
+    )
+    assert markdown_snippet("x.webp", "x", width=300) == '<img alt="x" src="x.webp" width="300">'
+
+
+# -- the gallery links each tutorial animation's TikZ source ------------------------------
+def test_gallery_readme_links_each_tutorial_tex():
+    from convanim.backends.tikz import tikz_document
+    from convanim.gallery import load_manifest
+
+    gallery = ROOT / "gallery"
+    readme = (gallery / "README.md").read_text(encoding="utf-8")
+    entries, _ = load_manifest()
+    tutorial = [entry for entry in entries if entry.tex]
+    assert len(tutorial) == 15
+    assert all(entry.options.style == "tutorial" for entry in tutorial)
+    assert sorted(path.name for path in gallery.glob("*.tex")) == sorted(
+        f"{entry.name}.tex" for entry in tutorial
+    )
+    for entry in tutorial:
+        assert f"TikZ: [{entry.name}.tex]({entry.name}.tex) (standalone)" in readme
+    entry = next(entry for entry in tutorial if entry.name == "padding_strides")
+    drawing = scene(entry.spec, options=entry.options).drawing
+    assert (gallery / "padding_strides.tex").read_text(encoding="utf-8") == tikz_document(
+        drawing, "standalone"
+    )
