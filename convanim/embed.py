@@ -264,7 +264,7 @@ def parse_embed(
             raise EmbedError(
                 None,
                 f"option {words.name(required)} is missing: expected it in every "
-                f"{words.thing} (like {words.name(required)} 5, or 5x7 per axis)",
+                f"{words.thing} (like {words.prefix(required)}5, or 5x7 per axis)",
             )
     transposed = False
     if "transposed" in options:

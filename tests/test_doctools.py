@@ -439,3 +439,145 @@ def test_gallery_readme_links_each_tutorial_tex():
     assert (gallery / "padding_strides.tex").read_text(encoding="utf-8") == tikz_document(
         drawing, "standalone"
     )
+
+
+# -- MkDocs ------------------------------------------------------------------------------
+MKDOCS_HOME = """\
+---
+title: Home
+---
+# Home
+
+```convanim
+input: 5
+kernel: 3
+stride: 2
+padding: 1
+caption: Padding 1, stride 2.
+name: fig-strides
+width: 60%
+```
+
+```convanim
+input: 4
+kernel: 3
+format: html
+```
+"""
+
+MKDOCS_PAGE = """\
+# A page
+
+~~~convanim
+op: max_pool
+input: 5
+kernel: 3
+stride: 2
+style: flat
+values:
+format: mp4
+~~~
+"""
+
+
+def mkdocs(folder: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    from importlib.metadata import entry_points
+
+    # The plugin is found through its entry point, as mkdocs.yml names it: the package
+    # must be installed (pip install '.[docs]', or -e . for a checkout).
+    assert entry_points(group="mkdocs.plugins", name="convanim"), (
+        "the convanim MkDocs plugin is not registered: pip install the package"
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", *options],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def mkdocs_project(root: Path, pages: dict[str, str], plugin: str = "  - convanim") -> Path:
+    (root / "docs").mkdir(parents=True)
+    (root / "mkdocs.yml").write_text(f"site_name: test\nplugins:\n{plugin}\n", encoding="utf-8")
+    for name, text in pages.items():
+        path = root / "docs" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def test_mkdocs_build_renders_convanim_blocks(tmp_path: Path) -> None:
+    root = mkdocs_project(
+        tmp_path,
+        {"index.md": MKDOCS_HOME, "sub/page.md": MKDOCS_PAGE},
+        plugin="  - convanim:\n      defaults: {duration: 500}",
+    )
+    result = mkdocs(root)
+    assert result.returncode == 0, result.stderr
+    rendered_lines = [line for line in result.stderr.splitlines() if "convanim: rendered" in line]
+    assert len(rendered_lines) == 3
+    site = root / "site"
+
+    home = site / "index.html"
+    (figure,) = [tag for tag in tags(home, "figure") if "convanim-figure" in tag.get("class", "")]
+    assert figure["id"] == "fig-strides"
+    assert "<figcaption>Padding 1, stride 2.</figcaption>" in home.read_text(encoding="utf-8")
+    (image,) = [tag for tag in tags(home, "img") if "convanim" in tag.get("class", "")]
+    assert image["style"] == "width: 60%" and image["alt"] == "conv 5x5, k 3, s 2, p 1 -> 3x3"
+    _, durations, about = pillow_frames(site / image["src"])
+    assert about["format"] == "GIF" and durations == [500] * 9  # the site-wide default
+    players = [tag for tag in tags(home, "div") if "data-convanim-player" in tag]
+    assert len(players) == 1
+    assert "<script>" in home.read_text(encoding="utf-8")
+
+    # A page in a folder, served as sub/page/: the video's URL climbs out of both.
+    (video,) = tags(site / "sub" / "page" / "index.html", "video")
+    assert video["src"].startswith("../../assets/convanim/") and video["src"].endswith(".mp4")
+    assert (site / "sub" / "page" / video["src"]).resolve().read_bytes()[4:8] == b"ftyp"
+
+    # Rebuilt: nothing is drawn again (the cache beside mkdocs.yml).
+    cache = sorted(path.name for path in (root / ".cache" / "convanim").iterdir())
+    again = mkdocs(root)
+    assert again.returncode == 0, again.stderr
+    assert "convanim: rendered" not in again.stderr
+    assert sorted(path.name for path in (root / ".cache" / "convanim").iterdir()) == cache
+
+
+@pytest.mark.parametrize(
+    ("block", "line", "message"),
+    [
+        (
+            "input: 5\nkernel: 3\nstride: 1x0\n",
+            8,
+            "stride: stride[1] = 0 is not valid: expected an integer >= 1",
+        ),
+        (
+            "input: 5\nkernel: 3\nstrid: 2\n",
+            8,
+            "option strid is not valid: expected one of "
+            + ", ".join(__import__("convanim.embed", fromlist=["x"]).OPTION_NAMES),
+        ),
+        (
+            "input: 5\n",
+            5,
+            "option kernel is missing: expected it in every convanim block (like kernel: 5, "
+            "or 5x7 per axis)",
+        ),
+        (
+            "input: 5\nkernel 3\n",
+            7,
+            "line 'kernel 3' is not valid: expected an option and its value (like stride: 2)",
+        ),
+    ],
+)
+def test_mkdocs_bad_option_fails_the_build_naming_the_page(
+    tmp_path: Path, block: str, line: int, message: str
+) -> None:
+    page = f"# Title\n\nSome text.\n\n```convanim\n{block}```\n"
+    root = mkdocs_project(tmp_path, {"index.md": "# Home\n", "guide/bad.md": page})
+    result = mkdocs(root)
+    assert result.returncode == 1
+    assert f"guide/bad.md:{line}: convanim {message}" in result.stderr.splitlines()[-1]
+    assert not (root / "site" / "assets").exists()
