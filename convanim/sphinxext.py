@@ -39,8 +39,8 @@ the command line's words (``index.rst:12: ERROR: convanim :stride: stride[1] = 0
 valid: expected an integer >= 1``), and the build fails (exit status 1) even without
 ``-W``; the document is read again on every build until it is fixed.
 
-For sphinx-gallery, :func:`scraper` (or ``"convanim.sphinxext"`` in
-``image_scrapers``) puts every :class:`~convanim.Animation` an example makes into its
+For sphinx-gallery, :func:`scraper` (``"convanim"`` or ``"convanim.sphinxext.scraper"``
+in ``image_scrapers``) puts every :class:`~convanim.Animation` an example makes into its
 page and thumbnail.
 """
 
@@ -316,13 +316,13 @@ def scraper(block, block_vars: dict, gallery_conf: dict, **kwargs: Any) -> str:
 
         sphinx_gallery_conf = {
             ...,
-            "image_scrapers": ("matplotlib", "convanim.sphinxext"),
+            "image_scrapers": ("matplotlib", "convanim"),
             # the scraper shows the animation; do not also print its repr
             "ignore_repr_types": r"convanim\\.animation\\.Animation",
         }
 
-    (``"convanim.sphinxext"`` resolves to this function through
-    :func:`_get_sg_image_scraper`; passing ``convanim.sphinxext.scraper`` works too.)
+    (``"convanim"`` resolves to this function through ``convanim._get_sg_image_scraper``,
+    as ``"pyvista"`` does; ``"convanim.sphinxext.scraper"`` names it directly.)
     After each code block of an example, every Animation in the example's variables
     that was not shown yet (the block's last expression included) is saved as a GIF in
     the gallery's image folder; the first is the example's thumbnail by default.
@@ -350,11 +350,6 @@ def scraper(block, block_vars: dict, gallery_conf: dict, **kwargs: Any) -> str:
     if not paths:
         return ""
     return figure_rst(paths, gallery_conf["src_dir"])
-
-
-def _get_sg_image_scraper():
-    """The scraper sphinx-gallery finds for ``"convanim.sphinxext"`` in ``image_scrapers``."""
-    return scraper
 
 
 def setup(app) -> dict[str, Any]:

@@ -581,3 +581,92 @@ def test_mkdocs_bad_option_fails_the_build_naming_the_page(
     assert result.returncode == 1
     assert f"guide/bad.md:{line}: convanim {message}" in result.stderr.splitlines()[-1]
     assert not (root / "site" / "assets").exists()
+
+
+# -- sphinx-gallery ----------------------------------------------------------------------
+EXAMPLES = {
+    "plot_strides.py": '''
+        """
+        Strides
+        =======
+
+        A stride of 2 skips every other position.
+        """
+
+        import convanim
+
+        convanim.animate(convanim.Spec("conv", 5, 3, stride=2, padding=1))
+        ''',
+    "plot_pooling.py": '''
+        """
+        Pooling
+        =======
+
+        Max pooling with its numbers, then the transposed convolution.
+        """
+
+        import convanim
+
+        pool = convanim.animate(convanim.Spec("max_pool", 5, 3, stride=2), style="flat",
+                                values=True)
+
+        # %%
+        # A second block: only the animation it makes is added.
+        up = convanim.animate(convanim.Spec("conv", 4, 3).transpose())
+        up
+        ''',
+}
+
+
+def test_sphinx_gallery_scraper_puts_each_animation_in_the_gallery(tmp_path: Path) -> None:
+    src = project(tmp_path, {"index": "Index\n=====\n\n.. toctree::\n\n   auto_examples/index\n"})
+    (src / "conf.py").write_text(
+        textwrap.dedent(
+            """
+            extensions = ["sphinx_gallery.gen_gallery"]
+            sphinx_gallery_conf = {
+                "examples_dirs": "examples",
+                "gallery_dirs": "auto_examples",
+                "image_scrapers": ("convanim.sphinxext.scraper",),
+                "ignore_repr_types": r"convanim\\.animation\\.Animation",
+                "download_all_examples": False,
+            }
+            """
+        ),
+        encoding="utf-8",
+    )
+    examples = src / "examples"
+    examples.mkdir()
+    (examples / "README.txt").write_text("Examples\n========\n", encoding="utf-8")
+    for name, text in EXAMPLES.items():
+        (examples / name).write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    out = tmp_path / "html"
+    result = sphinx(src, out, "-W")
+    assert result.returncode == 0, result.stderr + result.stdout[-3000:]
+
+    def animations(page: Path) -> list[tuple[int, str]]:
+        found = []
+        for attributes in tags(page, "img"):
+            if attributes.get("src", "").endswith(".gif"):
+                with Image.open(page.parent / attributes["src"]) as image:
+                    found.append((image.n_frames, attributes["src"]))
+        return found
+
+    strides = animations(out / "auto_examples" / "plot_strides.html")
+    assert [frames for frames, _ in strides] == [9]
+    pooling = animations(out / "auto_examples" / "plot_pooling.html")
+    assert [frames for frames, _ in pooling] == [4, 16]  # one per block, none twice
+    # The repr is not printed too (ignore_repr_types), nor embedded as base64.
+    text = (out / "auto_examples" / "plot_pooling.html").read_text(encoding="utf-8")
+    assert "&lt;Animation" not in text and "data:image/gif" not in text
+    # The gallery's index shows a thumbnail of each example, drawn from its animation.
+    thumbnails = [
+        attributes["src"]
+        for attributes in tags(out / "auto_examples" / "index.html", "img")
+        if "sphx_glr_plot_" in attributes.get("src", "")
+    ]
+    assert len(thumbnails) == 2
+    for thumbnail in thumbnails:
+        with Image.open(out / "auto_examples" / thumbnail) as image:
+            pixels = np.asarray(image.convert("RGB")).astype(int)
+        assert (pixels.max(axis=2) - pixels.min(axis=2) > 60).sum() > 500  # the planes' blue
