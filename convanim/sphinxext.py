@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import textwrap
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -341,15 +342,26 @@ def scraper(block, block_vars: dict, gallery_conf: dict, **kwargs: Any) -> str:
     for value in block_vars["example_globals"].values():
         if isinstance(value, Animation) and id(value) not in shown and value not in found:
             found.append(value)
-    paths = []
+    paths, stills = [], []
     for animation, image_path in zip(found, block_vars["image_path_iterator"], strict=False):
         path = Path(image_path).with_suffix(".gif")
         animation.save(path, progress=False)
+        # The vector still for builders that cannot show a GIF (LaTeX): the first frame.
+        still = path.with_suffix(".pdf")
+        animation.save(still, frame=0, progress=False)
         shown.add(id(animation))
         paths.append(str(path))
+        stills.append(still)
     if not paths:
         return ""
-    return figure_rst(paths, gallery_conf["src_dir"])
+    source = Path(gallery_conf["src_dir"])
+    fallback = "".join(
+        f"\n   .. image:: /{Path(os.path.relpath(still, source)).as_posix()}\n"
+        f"      :class: sphx-glr-single-img\n"
+        for still in stills
+    )
+    animated = textwrap.indent(figure_rst(paths, gallery_conf["src_dir"]), "   ")
+    return f"\n.. only:: html\n\n{animated}\n\n.. only:: not html\n{fallback}\n"
 
 
 def setup(app) -> dict[str, Any]:

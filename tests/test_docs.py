@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from test_tikz import _tools
 
 import convanim
 from convanim import Spec, SpecError, animate
@@ -67,14 +68,31 @@ def embedded_gif(markup: str) -> bytes:
 
 
 def sphinx(src: Path, out: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """``sphinx-build`` (html unless ``options`` give ``-b``) of ``src`` into ``out``."""
+    builder = () if "-b" in options else ("-b", "html")
     # --no-color: Sphinx colours its messages when it thinks it runs in CI (CI=true).
     return subprocess.run(
-        [sys.executable, "-m", "sphinx", "--no-color", "-b", "html", *options, str(src), str(out)],
+        [sys.executable, "-m", "sphinx", "--no-color", *builder, *options, str(src), str(out)],
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
     )
+
+
+def pdflatex(tex: Path, runs: int = 1) -> None:
+    """Compile a LaTeX builder's ``.tex`` in its folder (``runs`` times: references)."""
+    _tools()
+    for _ in range(runs):
+        compiled = subprocess.run(
+            ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
+            cwd=tex.parent,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=600,
+        )
+        assert compiled.returncode == 0, compiled.stdout[-3000:]
 
 
 def project(root: Path, pages: dict[str, str]) -> Path:
@@ -457,8 +475,30 @@ def test_docs_build_without_warnings(tmp_path: Path) -> None:
         index = list(by_name).index(name)
         data = (out / found[index]["src"]).read_bytes()
         assert gif_frames(data) == by_name[name].spec.num_frames
-    for page in ("index", "quickstart", "cli", "api", "arithmetic", "sphinx"):
+    for page in ("index", "quickstart", "cli", "api", "arithmetic", "sphinx", "latex"):
         assert (out / f"{page}.html").is_file()
+    for page in ("sphinx_gallery", "mkdocs", "markdown", "auto_examples/index"):
+        assert (out / f"{page}.html").is_file()
+    # The Sphinx page shows a numbered figure and the player; the sphinx-gallery
+    # examples show the animations their scripts make.
+    sphinx_page = (out / "sphinx.html").read_text(encoding="utf-8")
+    assert '<span class="caption-number">Fig. 1 </span>' in sphinx_page
+    assert "data-convanim-player" in sphinx_page
+    example = (out / "auto_examples" / "plot_transposed_with_numbers.html").read_text("utf-8")
+    assert example.count('src="../_images/sphx_glr_plot_transposed_with_numbers_0') == 2
+
+    # The same doctrees, built as LaTeX (make html latexpdf) and compiled by pdflatex:
+    # every animation is a vector still there, the gallery's included.
+    _tools()
+    latex = tmp_path / "latex"
+    result = sphinx(DOCS, latex, "-W", "-b", "latex", "-d", str(tmp_path / "doctrees"))
+    assert result.returncode == 0, result.stderr
+    tex = (latex / "convanim.tex").read_text(encoding="utf-8")
+    graphics = re.findall(r"\\sphinxincludegraphics(?:\[[^]]*\])?\{\{([^}]*)\}(\.[a-z]+)\}", tex)
+    assert len(graphics) >= len(entries) + 3
+    assert {suffix for _, suffix in graphics} == {".pdf"}
+    pdflatex(latex / "convanim.tex")
+    assert (latex / "convanim.pdf").read_bytes().startswith(b"%PDF")
     api = (out / "api.html").read_text(encoding="utf-8")
     for name in ("convanim.Spec", "convanim.plan", "convanim.animate", "convanim.Animation"):
         assert f'id="{name}"' in api

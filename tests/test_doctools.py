@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 from similarity import compare
-from test_docs import images, project, sphinx
+from test_docs import images, pdflatex, project, sphinx
 from test_tikz import _tools, aligned
 from test_writers import pillow_frames
 
@@ -136,14 +136,7 @@ def test_latex_builder_gets_a_vector_still_that_pdflatex_compiles(tmp_path: Path
     # The same doctrees as the HTML build (make html latexpdf): nothing is read again,
     # and the LaTeX builder still finds its stills.
     out = tmp_path / "latex"
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "--no-color", "-W", "-b", "latex", "-d", str(doctrees)]
-        + [str(src), str(out)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    result = sphinx(src, out, "-W", "-b", "latex", "-d", str(doctrees))
     assert result.returncode == 0, result.stderr
     tex = (out / "figures.tex").read_text(encoding="utf-8")
     assert ".gif" not in tex and ".mp4" not in tex and ".webp" not in tex
@@ -159,16 +152,7 @@ def test_latex_builder_gets_a_vector_still_that_pdflatex_compiles(tmp_path: Path
     for path in stills:
         assert path.read_bytes().startswith(b"%PDF")
 
-    for _ in range(2):  # twice: the figure number and the reference resolve
-        compiled = subprocess.run(
-            ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "figures.tex"],
-            cwd=out,
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=300,
-        )
-        assert compiled.returncode == 0, compiled.stdout[-3000:]
+    pdflatex(out / "figures.tex", runs=2)  # twice: the figure number and reference resolve
     subprocess.run(["pdftoppm", "-r", "150", "-png", "figures.pdf", "page"], cwd=out, check=True)
     pages = [np.asarray(Image.open(path).convert("RGB")) for path in sorted(out.glob("page-*"))]
     # The page with the figure shows frame 4 of its spec, at 60 % of the line: compare
@@ -670,3 +654,20 @@ def test_sphinx_gallery_scraper_puts_each_animation_in_the_gallery(tmp_path: Pat
         with Image.open(out / "auto_examples" / thumbnail) as image:
             pixels = np.asarray(image.convert("RGB")).astype(int)
         assert (pixels.max(axis=2) - pixels.min(axis=2) > 60).sum() > 500  # the planes' blue
+
+
+def test_the_docs_mkdocs_example_site_builds(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "site-source"
+    shutil.copytree(ROOT / "docs" / "mkdocs", root)
+    result = mkdocs(root)
+    assert result.returncode == 0, result.stderr
+    page = root / "site" / "index.html"
+    (figure,) = [tag for tag in tags(page, "figure") if "convanim-figure" in tag.get("class", "")]
+    assert figure["id"] == "padding-strides"
+    (image,) = [tag for tag in tags(page, "img") if "convanim" in tag.get("class", "")]
+    assert image["style"] == "width: 320px"  # mkdocs.yml's default
+    with Image.open(page.parent / image["src"]) as gif:
+        assert gif.n_frames == 9
+    assert len([tag for tag in tags(page, "div") if "data-convanim-player" in tag]) == 1
