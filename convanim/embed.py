@@ -41,6 +41,7 @@ __all__ = [
     "check_defaults",
     "markdown_snippet",
     "parse_embed",
+    "player_id",
     "render_files",
 ]
 
@@ -56,7 +57,6 @@ OPTION_NAMES: tuple[str, ...] = (*TABLE, *OWN)
 
 # The parameter a one-line SpecError names, and the page option that sets it.
 _OPTION_OF = {entry.name: name for name, entry in TABLE.items()}
-_TEXT_SETTINGS = ("width", "align", "classes", "alt", "figure_caption", "target")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -431,7 +431,7 @@ OPTIONS: tuple[Option, ...] = (
                     "(LaTeX/PDF and other non-HTML builders) (0)",
                 ),
             ),
-            ("width", "width", dict(kind="length", help="the picture's width (its own)")),
+            ("width", "width", dict(kind="length", help="the picture's width: 400px, 80%, 30em")),
             (
                 "align",
                 "align",

@@ -87,8 +87,8 @@ _SETTINGS = {
     name: f"convanim_{name.replace('-', '_')}"
     for name, entry in TABLE.items()
     if entry.group in ("draw", "page")
-    and entry.name not in ("x", "weight", "alt")
-    and entry.name not in ("figure_caption", "target")
+    # per animation only: its numbers, alt text, caption and label
+    and entry.name not in ("x", "weight", "alt", "figure_caption", "target")
 }
 
 

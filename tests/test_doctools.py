@@ -671,3 +671,20 @@ def test_the_docs_mkdocs_example_site_builds(tmp_path: Path) -> None:
     with Image.open(page.parent / image["src"]) as gif:
         assert gif.n_frames == 9
     assert len([tag for tag in tags(page, "div") if "data-convanim-player" in tag]) == 1
+
+
+def test_directive_options_are_typed_by_the_table():
+    from convanim.embed import OPTION_NAMES
+    from convanim.sphinxext import _SETTINGS, ConvanimDirective
+
+    spec = ConvanimDirective.option_spec
+    assert set(OPTION_NAMES) <= set(spec)
+    assert spec["stride"]("2x1") == (2, 1)
+    assert spec["values"](None) is True  # a flag, given without a value
+    assert spec["still-frame"]("3") == 3
+    assert spec["width"]("80%") == "80%"
+    assert spec["format"]("html") == "html"
+    assert spec["stride"]("1x") == "1x"  # kept as typed, refused by run() in one line
+    assert _SETTINGS["format"] == "convanim_format"
+    assert _SETTINGS["still-frame"] == "convanim_still_frame"
+    assert "caption" not in _SETTINGS and "input" not in _SETTINGS
