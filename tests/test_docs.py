@@ -80,6 +80,24 @@ def sphinx(src: Path, out: Path, *options: str) -> subprocess.CompletedProcess[s
     )
 
 
+def docs_tools(*modules: str, mkdocs_plugin: bool = False) -> None:
+    """Fail (in CI, which installs the docs extra) or skip unless the docs tools are here:
+    ``modules`` importable, and the convanim MkDocs plugin registered (an installed
+    package's entry point: ``pip install '.[docs]'``, or ``-e .`` for a checkout)."""
+    import importlib.util
+    import os
+    from importlib.metadata import entry_points
+
+    missing = [module for module in modules if importlib.util.find_spec(module) is None]
+    if mkdocs_plugin and not entry_points(group="mkdocs.plugins", name="convanim"):
+        missing.append("the convanim mkdocs.plugins entry point")
+    if missing:
+        message = f"{', '.join(missing)} not installed (pip install '.[docs]')"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI installs the docs extra: never a silent skip there
+        pytest.skip(message)
+
+
 def pdflatex(tex: Path, runs: int = 1) -> None:
     """Compile a LaTeX builder's ``.tex`` in its folder (``runs`` times: references)."""
     _tools()
@@ -463,6 +481,7 @@ def test_directive_and_cli_give_the_same_message() -> None:
 # -- the documentation -----------------------------------------------------------------
 @pytest.mark.docs
 def test_docs_build_without_warnings(tmp_path: Path) -> None:
+    docs_tools("sphinx_gallery", "numpydoc")
     out = tmp_path / "html"
     result = sphinx(DOCS, out, "-W", "-d", str(tmp_path / "doctrees"))
     assert result.returncode == 0, result.stderr

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 from similarity import compare
-from test_docs import images, pdflatex, project, sphinx
+from test_docs import docs_tools, images, pdflatex, project, sphinx
 from test_tikz import _tools, aligned
 from test_writers import pillow_frames
 
@@ -465,13 +465,8 @@ format: mp4
 
 
 def mkdocs(folder: Path, *options: str) -> subprocess.CompletedProcess[str]:
-    from importlib.metadata import entry_points
-
-    # The plugin is found through its entry point, as mkdocs.yml names it: the package
-    # must be installed (pip install '.[docs]', or -e . for a checkout).
-    assert entry_points(group="mkdocs.plugins", name="convanim"), (
-        "the convanim MkDocs plugin is not registered: pip install the package"
-    )
+    # The plugin is found through its entry point, as mkdocs.yml names it.
+    docs_tools("mkdocs", mkdocs_plugin=True)
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", *options],
         cwd=folder,
@@ -603,6 +598,7 @@ EXAMPLES = {
 
 
 def test_sphinx_gallery_scraper_puts_each_animation_in_the_gallery(tmp_path: Path) -> None:
+    docs_tools("sphinx_gallery")
     src = project(tmp_path, {"index": "Index\n=====\n\n.. toctree::\n\n   auto_examples/index\n"})
     (src / "conf.py").write_text(
         textwrap.dedent(
