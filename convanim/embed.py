@@ -146,9 +146,11 @@ class Embed:
         return cache_name(self.spec, self.render, f".{self.format}")
 
     @property
-    def still_name(self) -> str:
-        """The vector still's cache name (a PDF of :attr:`still_frame`)."""
-        return cache_name(self.spec, {**self.render, "frame": self.still_frame}, ".pdf")
+    def still_names(self) -> tuple[str, str]:
+        """The vector stills' cache names: a PDF and an SVG of :attr:`still_frame`, with
+        one stem (LaTeX takes the PDF, e-books the SVG)."""
+        stem = Path(cache_name(self.spec, {**self.render, "frame": self.still_frame}, ".pdf"))
+        return stem.name, stem.with_suffix(".svg").name
 
 
 @functools.lru_cache(maxsize=1)
@@ -378,14 +380,14 @@ def render_files(
     words : Words
         How errors name options.
     still : bool
-        Also the PDF still of :attr:`Embed.still_frame`.
+        Also the vector stills (PDF and SVG) of :attr:`Embed.still_frame`.
     rendered : callable, optional
         ``rendered(path, seconds)`` for each file actually drawn.
 
     Returns
     -------
     (Path, Path or None)
-        The animated file and the still.
+        The animated file and the PDF still (the SVG beside it has its stem).
 
     Raises
     ------
@@ -400,7 +402,7 @@ def render_files(
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / embed.file_name
-    still_path = folder / embed.still_name if still else None
+    stills = [folder / name for name in embed.still_names] if still else []
     try:
         if not target.exists():
             start = time.perf_counter()
@@ -412,17 +414,18 @@ def render_files(
                 save(embed.spec, target, **embed.render, format=embed.format, progress=False)
             if rendered is not None:
                 rendered(target, time.perf_counter() - start)
-        if still_path is not None and not still_path.exists():
-            start = time.perf_counter()
-            drawing = {k: v for k, v in embed.render.items() if k not in ("duration", "loop")}
-            save(embed.spec, still_path, **drawing, frame=embed.still_frame, progress=False)
-            if rendered is not None:
-                rendered(still_path, time.perf_counter() - start)
+        drawing = {k: v for k, v in embed.render.items() if k not in ("duration", "loop")}
+        for still_path in stills:
+            if not still_path.exists():
+                start = time.perf_counter()
+                save(embed.spec, still_path, **drawing, frame=embed.still_frame, progress=False)
+                if rendered is not None:
+                    rendered(still_path, time.perf_counter() - start)
     except SpecError as error:
         raise _named(error, words) from None
     except ValueError as error:  # a writer's one-line refusal
         raise EmbedError(None, str(error)) from None
-    return target, still_path
+    return target, (stills[0] if stills else None)
 
 
 _PICTURES = (".gif", ".webp", ".apng", ".png", ".svg")

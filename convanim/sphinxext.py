@@ -27,8 +27,9 @@ default in ``conf.py``: ``convanim_`` and the option's name with ``_`` for ``-``
 (``convanim_format = "html"``, ``convanim_width = "80%"``, ``convanim_theme = ...``).
 
 HTML builders show the animation in ``:format:``; every other builder (LaTeX/PDF, text,
-man...) gets a vector still (a PDF) of ``:still-frame:`` (the first frame by default)
-instead, since none of them can show an animation. Both are rendered while the document
+man...) gets a vector still of ``:still-frame:`` (the first frame by default) instead,
+since none of them can show an animation: a PDF for LaTeX, an SVG for others (EPUB, whose
+readers play no video, gets it for ``:format: mp4`` too). Both are rendered while the document
 is read, into ``<doctreedir>/convanim/`` (the build's cache, next to the pickled
 environment), under names that hash the spec, the options and the drawing code; a file
 that exists is not rendered again, so a rebuild, even a full one (``-E``), renders only
@@ -177,14 +178,18 @@ class ConvanimDirective(SphinxDirective):
             )
         except EmbedError as error:
             return self._report(error)
-        _files(self.env).setdefault(self.env.docname, set()).update({animated.name, still.name})
+        names = {animated.name, *embed.still_names}
+        _files(self.env).setdefault(self.env.docname, set()).update(names)
 
         shown = self._animated(embed, animated)
-        fallback = self._image(nodes.image, embed, still)
+        # The stills' stem with "*": each builder takes the type it can show.
+        fallback = self._image(nodes.image, embed, still.with_suffix(".*"))
         # Chosen per builder when it writes (one doctree serves html and latex builds).
+        # EPUB readers play no video: an e-book gets the still of an MP4.
+        plays = "html and not epub" if embed.format == "mp4" else "html"
         parts = [
-            addnodes.only("", shown, expr="html"),
-            addnodes.only("", fallback, expr="not html"),
+            addnodes.only("", shown, expr=plays),
+            addnodes.only("", fallback, expr=f"not ({plays})"),
         ]
         caption = embed.page.get("figure_caption")
         if caption is None:

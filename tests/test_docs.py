@@ -324,8 +324,9 @@ def test_directive_embeds_animations(tmp_path: Path) -> None:
         assert data == (out / ".doctrees" / "convanim" / Path(image["src"]).name).read_bytes()
     with Image.open(out / found[3]["src"]) as image:
         assert image.info["duration"] == 200
-    # Each animation and its PDF still (for non-HTML builders); HTML copies only the GIF.
-    assert len(rendered(result)) == 8
+    # Each animation and its PDF and SVG stills (for non-HTML builders); HTML copies only
+    # the GIF.
+    assert len(rendered(result)) == 12
     assert sorted(path.suffix for path in (out / "_images").iterdir()) == [".gif"] * 4
 
 
@@ -334,9 +335,9 @@ def test_directive_caches_renders(tmp_path: Path) -> None:
     out = tmp_path / "out"
     first = sphinx(src, out, "-W")
     assert first.returncode == 0, first.stderr
-    assert len(rendered(first)) == 8  # the GIFs and their PDF stills
+    assert len(rendered(first)) == 12  # the GIFs and their PDF and SVG stills
     before = cache(out)
-    assert len(before) == 8
+    assert len(before) == 12
 
     # Nothing changed; then every document read again (-E): the directive runs, finds
     # every file and renders nothing.
@@ -354,9 +355,9 @@ def test_directive_caches_renders(tmp_path: Path) -> None:
     index.write_text(index.read_text().replace(":padding: 1\n\n", ":padding: 0\n\n", 1))
     edited = sphinx(src, out, "-W")
     assert edited.returncode == 0, edited.stderr
-    assert len(rendered(edited)) == 2
+    assert len(rendered(edited)) == 3
     after = cache(out)
-    assert len(after) == 8 and len(set(after) & set(before)) == 6
+    assert len(after) == 12 and len(set(after) & set(before)) == 9
     assert images(out / "index.html")[0]["alt"] == "conv 5x5, k 3, s 2 -> 2x2"
 
 

@@ -684,3 +684,22 @@ def test_directive_options_are_typed_by_the_table():
     assert _SETTINGS["format"] == "convanim_format"
     assert _SETTINGS["still-frame"] == "convanim_still_frame"
     assert "caption" not in _SETTINGS and "input" not in _SETTINGS
+
+
+def test_epub_gets_the_animations_it_can_show_and_svg_stills(tmp_path: Path) -> None:
+    src = project(tmp_path, {"index": FIGURES})
+    (src / "conf.py").write_text(
+        'project = "figures"\nversion = "1"\ncopyright = "2026"\nnumfig = True\n'
+        'extensions = ["convanim.sphinxext"]\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "epub"
+    # The doctrees outside: an EPUB packs every file of its output folder.
+    result = sphinx(src, out, "-W", "-b", "epub", "-d", str(tmp_path / "doctrees"))
+    assert result.returncode == 0, result.stderr
+    images_folder = out / "_images"
+    suffixes = sorted(path.suffix for path in images_folder.iterdir())
+    # GIF and WebP play in e-book readers; the MP4 becomes its vector still.
+    assert suffixes == [".gif", ".svg", ".webp"]
+    (svg,) = images_folder.glob("*.svg")
+    assert svg.read_text(encoding="utf-8").lstrip().startswith(("<?xml", "<svg"))
