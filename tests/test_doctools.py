@@ -81,11 +81,16 @@ def tags(page: Path, name: str) -> list[dict[str, str]]:
     return [attributes for tag, attributes in parser.tags if tag == name]
 
 
+def figures(root: Path, *settings: str) -> Path:
+    """The FIGURES page in a project "figures" with numbered figures and ``settings``."""
+    src = project(root, {"index": FIGURES})
+    conf = ['project = "figures"', 'extensions = ["convanim.sphinxext"]', "numfig = True"]
+    (src / "conf.py").write_text("\n".join([*conf, *settings]) + "\n", encoding="utf-8")
+    return src
+
+
 def test_html_builder_shows_each_format_in_a_numbered_figure(tmp_path: Path) -> None:
-    src = project(tmp_path, {"index": FIGURES})
-    (src / "conf.py").write_text(
-        'extensions = ["convanim.sphinxext"]\nnumfig = True\n', encoding="utf-8"
-    )
+    src = figures(tmp_path)
     out = tmp_path / "html"
     result = sphinx(src, out, "-W")
     assert result.returncode == 0, result.stderr
@@ -122,13 +127,11 @@ def test_html_builder_shows_each_format_in_a_numbered_figure(tmp_path: Path) -> 
 
 def test_latex_builder_gets_a_vector_still_that_pdflatex_compiles(tmp_path: Path) -> None:
     _tools()
-    src = project(tmp_path, {"index": FIGURES})
     # Computer Modern: the test needs no font package beyond TeX Live's base; black
     # links, so that the only colour on the pages is the pictures'.
-    (src / "conf.py").write_text(
-        'project = "figures"\nextensions = ["convanim.sphinxext"]\nnumfig = True\n'
-        'latex_elements = {"fontpkg": "", "sphinxsetup": "InnerLinkColor={rgb}{0,0,0}"}\n',
-        encoding="utf-8",
+    src = figures(
+        tmp_path,
+        'latex_elements = {"fontpkg": "", "sphinxsetup": "InnerLinkColor={rgb}{0,0,0}"}',
     )
     doctrees = tmp_path / "doctrees"
     html = sphinx(src, tmp_path / "html", "-W", "-d", str(doctrees))
@@ -687,12 +690,7 @@ def test_directive_options_are_typed_by_the_table():
 
 
 def test_epub_gets_the_animations_it_can_show_and_svg_stills(tmp_path: Path) -> None:
-    src = project(tmp_path, {"index": FIGURES})
-    (src / "conf.py").write_text(
-        'project = "figures"\nversion = "1"\ncopyright = "2026"\nnumfig = True\n'
-        'extensions = ["convanim.sphinxext"]\n',
-        encoding="utf-8",
-    )
+    src = figures(tmp_path, 'version = "1"', 'copyright = "2026"')
     out = tmp_path / "epub"
     # The doctrees outside: an EPUB packs every file of its output folder.
     result = sphinx(src, out, "-W", "-b", "epub", "-d", str(tmp_path / "doctrees"))
