@@ -69,6 +69,11 @@ class ConvanimPluginConfig(base.Config):
 class ConvanimPlugin(BasePlugin[ConvanimPluginConfig]):
     """Renders ```` ```convanim ```` blocks (see the module's documentation)."""
 
+    _dirty = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self._dirty = dirty  # mkdocs serve --dirty rebuilds some pages only
+
     def on_config(self, config):
         try:
             self._defaults = check_defaults(
@@ -78,7 +83,17 @@ class ConvanimPlugin(BasePlugin[ConvanimPluginConfig]):
             raise PluginError(f"convanim: {error}") from None
         self._cache = Path(config.config_file_path or ".").parent / self.config.cache_dir
         self._players: dict[str, list[str]] = {}
+        self._used: set[str] = set()
         return config
+
+    def on_post_build(self, *, config) -> None:
+        # Forget renders no page shows any more (a block edited or removed); a dirty
+        # build saw only some pages, so it keeps everything.
+        if self._dirty or not self._cache.is_dir():
+            return
+        for path in self._cache.glob("convanim-*"):
+            if path.name not in self._used:
+                path.unlink(missing_ok=True)
 
     def on_page_markdown(self, markdown: str, /, *, page, config, files) -> str:
         offset = _front_matter_lines(page, markdown)
@@ -94,6 +109,7 @@ class ConvanimPlugin(BasePlugin[ConvanimPluginConfig]):
                 )
             except EmbedError as error:
                 raise _page_error(page, first_line, error) from None
+            self._used.add(animated.name)
             if embed.format == "html":
                 fragment = animated.read_text(encoding="utf-8")
                 count = seen[animated.name] = seen.get(animated.name, 0) + 1

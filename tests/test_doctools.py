@@ -526,6 +526,15 @@ def test_mkdocs_build_renders_convanim_blocks(tmp_path: Path) -> None:
     assert "convanim: rendered" not in again.stderr
     assert sorted(path.name for path in (root / ".cache" / "convanim").iterdir()) == cache
 
+    # A block edited: it alone is drawn, and the file it replaces leaves the cache.
+    page = root / "docs" / "sub" / "page.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("stride: 2", "stride: 1"))
+    edited = mkdocs(root)
+    assert edited.returncode == 0, edited.stderr
+    assert edited.stderr.count("convanim: rendered") == 1
+    after = sorted(path.name for path in (root / ".cache" / "convanim").iterdir())
+    assert len(after) == 3 and len(set(after) & set(cache)) == 2
+
 
 @pytest.mark.parametrize(
     ("block", "line", "message"),
