@@ -176,7 +176,7 @@ class Animation:
         This is :func:`convanim.save` with this animation's options, drawn by this
         animation's own scene (built once); ``overrides`` replace drawing options (a new
         scene is drawn for those) or give ``save``'s others (``frame``, ``format``,
-        ``progress``, ``callback``).
+        ``tex``, ``progress``, ``callback``).
 
         Returns
         -------
@@ -189,12 +189,12 @@ class Animation:
 
         drawing = {k: v for k, v in overrides.items() if k in draw_option_names()}
         rest = {k: v for k, v in overrides.items() if k not in drawing}
-        unknown = set(rest) - {"frame", "format", "progress", "callback"}
+        unknown = set(rest) - {"frame", "tex", "format", "progress", "callback"}
         if unknown:
             raise TypeError(f"save() got an unexpected keyword argument {sorted(unknown)[0]!r}")
         options = self._options.replace(**drawing) if drawing else self._options
         writer = writer_for(path, rest.pop("format", None))
-        check_write(writer, path, options, rest.get("frame"))
+        check_write(writer, path, options, rest.get("frame"), rest.get("tex"))
         if options is self._options or _same_picture(options, self._options):
             the_scene = self._get_scene()
         else:
@@ -301,7 +301,8 @@ class Animation:
             f'height="{height}" class="convanim-animation">'
         )
 
-    def _player_html(self) -> str:
+    def _player_html(self, player_id: str | None = None, title: str | None = None) -> str:
+        """The player as one ``<div>`` (ids from ``player_id``, random by default)."""
         import uuid
 
         from .layout.notes import frame_notes
@@ -314,9 +315,9 @@ class Animation:
             notes=frame_notes(self._plan, getattr(scene, "numbers", None)),
             duration=self._options.duration,
             loop=self._options.loop,
-            title=self.spec.describe(),
+            title=title or self.spec.describe(),
             full_page=False,
-            player_id=f"convanim-{uuid.uuid4().hex[:12]}",
+            player_id=player_id or f"convanim-{uuid.uuid4().hex[:12]}",
         )
 
     def _repr_html_(self) -> str:

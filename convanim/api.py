@@ -86,10 +86,27 @@ class _Progress:
         return bool(getattr(self._source, "transparent", False))
 
 
-def check_write(writer, path, options: DrawOptions, frame: int | None) -> None:
+def check_write(
+    writer, path, options: DrawOptions, frame: int | None, tex: str | None = None
+) -> None:
     """Before any drawing: refuse a path that cannot be written, and options the chosen
     writer would silently ignore."""
     check_output_path(path, directory=writer.directory)
+    if tex is not None:
+        option("tex").check(tex)
+        if writer.name != "tikz":
+            raise invalid(
+                "tex",
+                tex,
+                "no tex (only a .tex file has a variant)",
+                detail=f" with the {writer.name} writer",
+            )
+        if frame is not None and tex != "picture":
+            raise invalid(
+                "frame",
+                frame,
+                f"no frame (a {tex} .tex file holds every frame; a still is the picture variant)",
+            )
     if frame is not None and writer.animated and not writer.takes_frame:
         raise invalid(
             "frame",
@@ -120,6 +137,7 @@ def save(
     path: str | os.PathLike[str],
     *,
     frame: int | None = None,
+    tex: str | None = None,
     format: str | None = None,
     progress: bool | None = None,
     callback: Callable[[int, int], None] | None = None,
@@ -137,7 +155,12 @@ def save(
         file beside it and moved into place when complete: a failed or interrupted run
         leaves no partial file and an existing file untouched.
     frame : int, optional
-        The frame a still (.png, .svg, .pdf) shows (0); refused for animated formats.
+        The frame a still (.png, .svg, .pdf, a .tex picture) shows (0); refused for
+        animated formats.
+    tex : {"picture", "standalone", "beamer", "animate"}, optional
+        What a ``.tex`` file is (``"picture"``): a ``tikzpicture`` of ``frame`` to
+        ``\\input``, a standalone document of one page per frame, beamer overlays or an
+        ``animateinline`` (see :mod:`convanim.backends.tikz`); refused for other formats.
     format : str, optional
         A writer name, overriding the extension (see :func:`convanim.writers.writers`).
     progress : bool, optional
@@ -187,10 +210,17 @@ def save(
         ]
     writer = writer_for(path, format)
     options = draw_options(options, given)
-    check_write(writer, path, options, frame)
+    check_write(writer, path, options, frame, tex)
     the_scene = build_scene(spec, options=options)
     return write_scene(
-        the_scene, path, writer, options, frame=frame, progress=progress, callback=callback
+        the_scene,
+        path,
+        writer,
+        options,
+        frame=frame,
+        tex=tex,
+        progress=progress,
+        callback=callback,
     )
 
 
@@ -226,13 +256,15 @@ def write_scene(
     options: DrawOptions,
     *,
     frame: int | None = None,
+    tex: str | None = None,
     progress: bool | None = None,
     callback: Callable[[int, int], None] | None = None,
 ) -> Path:
     """Write an already built scene with ``writer``: the one pipeline every caller shares
     (:func:`save`, :meth:`Animation.save <convanim.Animation.save>`, the notebook's GIF,
     galleries). Callers check the request first (:func:`check_write`)."""
-    if not writer.animated:  # only a still shows one frame
+    if not writer.animated or (tex in (None, "picture") and writer.takes_frame):
+        # a still (or a .tex picture) shows one frame
         last = len(the_scene) - 1
         frame = replace(option("frame"), low=0, high=last).check(0 if frame is None else frame)
     if progress is None:
@@ -243,7 +275,9 @@ def write_scene(
 
         bar = tqdm(total=len(the_scene), unit="frame", desc=Path(path).name, leave=False)
     source = _Progress(the_scene, callback, bar)
-    write_options = WriteOptions(duration=options.duration, loop=options.loop, frame=frame or 0)
+    write_options = WriteOptions(
+        duration=options.duration, loop=options.loop, frame=frame or 0, tex=tex or "picture"
+    )
     try:
         with atomic_output(path, directory=writer.directory, owned=writer.owned) as temporary:
             writer.write(source, temporary, write_options)

@@ -15,6 +15,7 @@ a spec in :class:`~convanim.spec.Spec`'s own words::
     # style = "tutorial"            # or "flat"
     # theme = "dark"                # or "colorblind", "print", a .toml theme file
     # duration = 1000               # ms per frame
+    # tex = "standalone"            # also <name>.tex: picture, standalone, beamer, animate
     # description = "..."           # one line for the gallery's README
 
 Every entry is checked before anything is written; a bad one is refused with one line
@@ -52,7 +53,8 @@ __all__ = [
 _GALLERY_FIELDS = ("name", "transpose", "description")
 _SPEC_OPTIONS = {entry.field: entry for entry in OPTIONS if entry.group == "spec" and entry.field}
 _DRAW_OPTIONS = {entry.field: entry for entry in OPTIONS if entry.group == "draw" and entry.field}
-_FIELDS = ("name", *_SPEC_OPTIONS, "transpose", *_DRAW_OPTIONS, "description")
+_WRITE_OPTIONS = {entry.field: entry for entry in OPTIONS if entry.group == "write" and entry.field}
+_FIELDS = ("name", *_SPEC_OPTIONS, "transpose", *_DRAW_OPTIONS, *_WRITE_OPTIONS, "description")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -64,6 +66,7 @@ class GalleryEntry:
     spec: Spec
     options: DrawOptions = field(default_factory=DrawOptions)
     description: str = ""
+    tex: str | None = None
     source: dict = field(default_factory=dict, compare=False, repr=False)
 
     def render_options(self) -> dict[str, object]:
@@ -88,6 +91,11 @@ class GalleryEntry:
     def frames(self) -> int:
         """The animation's number of frames (its style's, without drawing it)."""
         return frame_count(self.spec, self.options.style)
+
+    @property
+    def filenames(self) -> list[str]:
+        """Every file the entry writes: the GIF, and its TikZ source when ``tex`` is set."""
+        return [self.filename] + ([f"{self.name}.tex"] if self.tex else [])
 
 
 def default_manifest_text() -> str:
@@ -147,6 +155,7 @@ def _entry(index: int, table: object) -> GalleryEntry:
             if key in table
         }
         options = DrawOptions(**drawing)
+        tex = _WRITE_OPTIONS["tex"].check(table["tex"]) if "tex" in table else None
         check_drawable(spec)
         check_scatter(spec, options.style)
         if options.style == "matrix":
@@ -162,6 +171,7 @@ def _entry(index: int, table: object) -> GalleryEntry:
         spec=spec,
         options=options,
         description=table.get("description", ""),
+        tex=tex,
         source=dict(table),
     )
 
@@ -216,6 +226,8 @@ def _build_one(entry: GalleryEntry, out_dir: str) -> str:
 
     path = Path(out_dir) / entry.filename
     save(entry.spec, path, options=entry.options, progress=False)
+    if entry.tex:
+        save(entry.spec, path.with_suffix(".tex"), options=entry.options, tex=entry.tex)
     return str(path)
 
 
@@ -293,7 +305,7 @@ def build_gallery(
     finally:
         if bar is not None:
             bar.close()
-    written = [out / entry.filename for entry in entries]
+    written = [out / name for entry in entries for name in entry.filenames]
     _write_text(out / "manifest.toml", text)
     command = f"convanim gallery --out {os.fspath(out_dir)}"
     source = "`manifest.toml`"
@@ -384,6 +396,8 @@ def gallery_readme(
         title = f"**{entry.name}**"
         if entry.description:
             title += f"<br>{entry.description}"
+        if entry.tex:
+            title += f"<br>TikZ: [{entry.name}.tex]({entry.name}.tex) ({entry.tex})"
         lines.append(
             f"| ![{entry.name}]({entry.filename})<br>{title} | {spec.op} | {_parameters(spec)} "
             f"| {arithmetic} | {entry.frames} |"

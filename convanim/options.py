@@ -29,6 +29,12 @@ import numpy as np
 from .errors import SpecError, invalid
 from .theme import COLOR_ROLES, THEMES, Theme, as_theme, parse_color
 
+# The .tex variants (convanim.backends.tikz.VARIANTS, kept in step by a test: importing
+# the backend here would load the layout package for every front-end).
+TEX_VARIANTS: tuple[str, ...] = ("picture", "standalone", "beamer", "animate")
+PAGE_FORMATS: tuple[str, ...] = ("gif", "mp4", "webp", "html")
+"""What a documentation page can show: the animated formats an HTML page plays."""
+
 __all__ = [
     "OPTIONS",
     "SCATTER_STYLES",
@@ -58,8 +64,19 @@ _CANVAS = re.compile(r"^([0-9]+)x([0-9]+)$")
 MAX_PIXELS_SIDE = 16_384  # the largest --width, --height or --canvas side
 
 Kind = Literal[
-    "sizes", "int", "number", "flag", "choice", "array", "theme", "text", "colors", "canvas"
+    "sizes",
+    "int",
+    "number",
+    "flag",
+    "choice",
+    "array",
+    "theme",
+    "text",
+    "colors",
+    "canvas",
+    "length",
 ]
+_LENGTH = re.compile(r"^[0-9]+(\.[0-9]+)?(px|%|em|ex|pt|pc|cm|mm|in)?$")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -73,10 +90,11 @@ class Option:
     kind : str
         ``"sizes"`` (an int or one per axis, typed ``5x7``), ``"int"``, ``"number"``,
         ``"flag"`` (a bool), ``"choice"``, ``"array"`` (nested lists of numbers),
-        ``"theme"`` or ``"text"``.
-    group : {"spec", "draw", "write"}
+        ``"theme"``, ``"text"`` or ``"length"`` (a CSS-like length: ``400px``, ``80%``).
+    group : {"spec", "draw", "write", "page"}
         What the value configures: the :class:`~convanim.Spec`, the drawing
-        (:class:`DrawOptions`) or the file.
+        (:class:`DrawOptions`), the file, or how a documentation page embeds it (the
+        Sphinx directive's and the MkDocs block's own options).
     default : object
         The value when the option is not given.
     help : str
@@ -139,6 +157,7 @@ class Option:
             "flag": "true or false",
             "array": "a nested list of numbers like [[1, 2], [3, 4]]",
             "text": "a string",
+            "length": "a length like 400px, 80% or 30em",
         }[self.kind]
 
     def check(self, value: Any) -> Any:
@@ -178,6 +197,12 @@ class Option:
             if not isinstance(value, str):
                 raise invalid(self.name, value, self.expected)
             return value
+        if kind == "length":
+            if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value > 0:
+                return f"{value}px"
+            if not isinstance(value, str) or not _LENGTH.match(value.strip()):
+                raise invalid(self.name, value, self.expected)
+            return value.strip()
         if kind == "array":
             return _array(self.name, value, self.expected)
         # sizes: an int or a tuple of ints; the Spec checks the values
@@ -338,7 +363,7 @@ def _spec(name, flag, short=None, *, default=None, help="", field=None, directiv
     )
 
 
-def _draw(name, kind, *, flag: str | None = "", **extra) -> Option:
+def _draw(name, kind, *, flag: str | None = "", directive: str = "", **extra) -> Option:
     """A drawing option: the flag ``--name``, and the same name in manifests and the
     directive (``flag=None``: no flag, for values no shell line holds)."""
     return Option(
@@ -347,7 +372,7 @@ def _draw(name, kind, *, flag: str | None = "", **extra) -> Option:
         group="draw",
         flag=f"--{name}" if flag == "" else flag,
         field=name,
-        directive=name,
+        directive=directive or name,
         **extra,
     )
 
@@ -453,6 +478,8 @@ OPTIONS: tuple[Option, ...] = (
     _draw(
         "caption",
         "flag",
+        # A page's :caption: is the figure's text, as for every Sphinx figure.
+        directive="arithmetic",
         default=False,
         help="write the spec and its output-size arithmetic underneath",
     ),
@@ -471,8 +498,22 @@ OPTIONS: tuple[Option, ...] = (
         directive="colors",
     ),
     _draw("transparent", "flag", default=False, help="no background: the page shows through"),
-    _draw("width", "int", low=1, high=MAX_PIXELS_SIDE, help="picture width in pixels"),
-    _draw("height", "int", low=1, high=MAX_PIXELS_SIDE, help="picture height in pixels"),
+    _draw(
+        "width",
+        "int",
+        directive="pixel-width",
+        low=1,
+        high=MAX_PIXELS_SIDE,
+        help="picture width in pixels",
+    ),
+    _draw(
+        "height",
+        "int",
+        directive="pixel-height",
+        low=1,
+        high=MAX_PIXELS_SIDE,
+        help="picture height in pixels",
+    ),
     _draw("canvas", "canvas", help="an exact WxH pixel canvas, the drawing centred on it"),
     # -- the file -------------------------------------------------------------------------
     Option(
@@ -480,8 +521,64 @@ OPTIONS: tuple[Option, ...] = (
         kind="int",
         group="write",
         default=0,
-        help="the frame a still (.png, .svg, .pdf) shows (0)",
+        help="the frame a still (.png, .svg, .pdf, a .tex picture) shows (0)",
         flag="--frame",
+    ),
+    Option(
+        name="tex",
+        kind="choice",
+        group="write",
+        default="picture",
+        choices=TEX_VARIANTS,
+        help="what a .tex file is: a tikzpicture of --frame to \\input, a standalone "
+        "document (a page per frame), beamer overlays or an animateinline (picture)",
+        flag="--tex",
+        field="tex",
+    ),
+    # -- the page: how a documentation page embeds it (Sphinx directive, MkDocs block) -----
+    *(
+        Option(name=name, group="page", directive=directive, **row)
+        for name, directive, row in (
+            (
+                "format",
+                "format",
+                dict(
+                    kind="choice",
+                    choices=PAGE_FORMATS,
+                    default="gif",
+                    help="what an HTML page shows: a GIF, an MP4 video, a WebP or the player",
+                ),
+            ),
+            (
+                "still_frame",
+                "still-frame",
+                dict(
+                    kind="int",
+                    low=0,
+                    default=0,
+                    help="the frame the vector still shows where the animation cannot play "
+                    "(LaTeX/PDF and other non-HTML builders) (0)",
+                ),
+            ),
+            (
+                "display_width",
+                "width",
+                dict(kind="length", help="the picture's width on the page: 400px, 80%, 30em"),
+            ),
+            (
+                "align",
+                "align",
+                dict(kind="choice", choices=("left", "center", "right"), help="alignment"),
+            ),
+            ("classes", "class", dict(kind="text", help="CSS classes, space separated")),
+            ("alt", "alt", dict(kind="text", help="alt text (the spec's description)")),
+            (
+                "figure_caption",
+                "caption",
+                dict(kind="text", help="a caption: makes a numbered figure"),
+            ),
+            ("target", "name", dict(kind="text", help="a label to reference the figure by")),
+        )
     ),
 )
 """Every option, in the order ``--help`` lists them."""
