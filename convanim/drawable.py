@@ -17,8 +17,8 @@ def check_style(style: object, dpi: object = None) -> None:
 
 
 def check_drawable(spec: Spec | Plan) -> None:
-    """Raise :class:`~convanim.SpecError` unless the renderers can draw ``spec`` (1 or 2
-    axes, one channel, zero padding; see :func:`convanim.spec.drawing_refusal`)."""
+    """Raise :class:`~convanim.SpecError` unless the renderers can draw ``spec`` (see
+    :func:`convanim.spec.drawing_refusal`)."""
     spec = spec.spec if isinstance(spec, Plan) else spec
     refusal = drawing_refusal(spec)
     if refusal is not None:
@@ -35,6 +35,21 @@ def check_matrix(spec: Spec | Plan, *, labels: bool, caption: bool, values: bool
             "a linear op (conv, conv_transpose or avg_pool)",
             detail=" for the matrix view",
         )
+    # The matrix view unrolls one channel of a 1- or 2-axis input (C is 2-D).
+    later = " for the matrix view (the tutorial and flat looks draw it)"
+    if spec.ndim > 2:
+        raise invalid("input_size", spec.input_size, "1 or 2 axes", detail=later)
+    for name, value in (
+        ("in_channels", spec.in_channels),
+        ("out_channels", spec.out_channels),
+        ("groups", spec.groups),
+    ):
+        if value != 1:
+            raise invalid(name, value, "1", detail=later)
+    if spec.padding_mode != "zeros":
+        raise invalid("padding_mode", spec.padding_mode, "'zeros'", detail=later)
+    if any(axis.overhang for axis in spec.axes):
+        raise invalid("ceil_mode", True, "False here (no window past the input)", detail=later)
     for name, given in (("labels", labels), ("caption", caption), ("values", values)):
         if given:
             raise invalid(

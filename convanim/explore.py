@@ -187,7 +187,9 @@ class Explorer:
             self.last_update = time.perf_counter() - start
             return
         self.spec, self.scene = spec, scene
-        self._notes = frame_notes(scene.plan, getattr(scene, "numbers", None))
+        self._notes = frame_notes(
+            scene.plan, getattr(scene, "numbers", None), getattr(scene, "frame_indices", None)
+        )
         arithmetic = "<br>".join(
             f"{axis}: <code>{html.escape(line)}</code>"
             for axis, line in zip(

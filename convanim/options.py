@@ -48,7 +48,7 @@ _SIZE = re.compile(r"^-?[0-9]+(x-?[0-9]+){0,2}$")  # ASCII digits only, as typed
 _INT = re.compile(r"^-?[0-9]+$")
 _PAIRS = re.compile(r"^[0-9]+(:[0-9]+)?(x[0-9]+(:[0-9]+)?){0,2}$")
 
-Kind = Literal["sizes", "int", "number", "flag", "choice", "array", "theme", "text"]
+Kind = Literal["sizes", "int", "number", "flag", "choice", "array", "theme", "text", "indices"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,7 +62,7 @@ class Option:
     kind : str
         ``"sizes"`` (an int or one per axis, typed ``5x7``), ``"int"``, ``"number"``,
         ``"flag"`` (a bool), ``"choice"``, ``"array"`` (nested lists of numbers),
-        ``"theme"`` or ``"text"``.
+        ``"theme"``, ``"text"`` or ``"indices"`` (distinct integers >= 0, typed ``0,1``).
     group : {"spec", "draw", "write"}
         What the value configures: the :class:`~convanim.Spec`, the drawing
         (:class:`DrawOptions`) or the file.
@@ -124,6 +124,7 @@ class Option:
             "flag": "true or false",
             "array": "a nested list of numbers like [[1, 2], [3, 4]]",
             "text": "a string",
+            "indices": "distinct integers >= 0 like 0,1",
         }[self.kind]
 
     def check(self, value: Any) -> Any:
@@ -161,6 +162,8 @@ class Option:
             return value
         if kind == "array":
             return _array(self.name, value, self.expected)
+        if kind == "indices":
+            return _indices(self.name, value, self.expected)
         # sizes: an int or a tuple of ints; the Spec checks the values
         if isinstance(value, list):
             value = tuple(value)
@@ -199,6 +202,11 @@ class Option:
             if stripped.lower() in ("false", "no", "0"):
                 return False
             raise invalid(self.name, text, self.expected)
+        if self.kind == "indices":
+            parts = [part.strip() for part in stripped.split(",")]
+            if not all(_INT.match(part) for part in parts):
+                raise invalid(self.name, text, self.expected)
+            return self.check(tuple(int(part) for part in parts))
         if self.kind == "array":
             try:
                 value = json.loads(stripped)
@@ -210,6 +218,22 @@ class Option:
 
 def _show(number: float) -> str:
     return f"{number:g}" if isinstance(number, float) else str(number)
+
+
+def _indices(name: str, value: Any, expected: str) -> tuple[int, ...]:
+    """Distinct integers >= 0, sorted (an int alone is one); the spec bounds them later."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
+        value = (value,)
+    if not isinstance(value, (list, tuple)) or not value:
+        raise invalid(name, value, expected)
+    if not all(
+        isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)) for v in value
+    ):
+        raise invalid(name, tuple(value), expected)
+    values = tuple(int(v) for v in value)
+    if min(values) < 0 or len(set(values)) != len(values):
+        raise invalid(name, values, expected)
+    return tuple(sorted(values))
 
 
 def _array(name: str, value: Any, expected: str) -> np.ndarray:
@@ -358,6 +382,16 @@ OPTIONS: tuple[Option, ...] = (
         high=2**32 - 1,
         help="seed of the drawn numbers (1234, the tutorial's)",
     ),
+    Option(
+        name="out_channels_shown",
+        kind="indices",
+        group="draw",
+        default=None,
+        help="the output channels to draw and animate, e.g. 0,1 (all up to 4, else the first 3)",
+        flag="--show-out-channels",
+        field="out_channels_shown",
+        directive="out-channels-shown",
+    ),
     _draw("labels", "flag", default=False, help='label the planes "input" and "output"'),
     _draw(
         "caption",
@@ -413,6 +447,9 @@ class DrawOptions:
     x, weight : ndarray or None
         The input and kernel to print; drawn from ``seed`` when missing.
     seed : int
+    out_channels_shown : tuple of int or None
+        The output channels drawn and animated; None: all up to four, else the first
+        three (and an ellipsis).
     labels, caption : bool
     duration, loop : int
         Milliseconds per frame; times to play (0: forever).
@@ -425,6 +462,7 @@ class DrawOptions:
     x: np.ndarray | None = None
     weight: np.ndarray | None = None
     seed: int = TUTORIAL_SEED
+    out_channels_shown: tuple[int, ...] | None = None
     labels: bool = False
     caption: bool = False
     duration: int = 1000

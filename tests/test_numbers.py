@@ -167,8 +167,9 @@ def test_matrix_view_refuses_max_pool():
         MatrixScene(Spec("max_pool", 4, 2))
 
 
-def test_three_axes_are_refused_for_drawing():
+def test_three_axes_are_refused_by_the_matrix_view_only():
+    assert len(scene(Spec("conv", (4, 4, 4), 3))) == 8
     with pytest.raises(
-        SpecError, match=r"^input_size = \(4, 4, 4\) is not valid for drawing: expected 1 or 2 axes"
+        SpecError, match=r"^input_size = \(4, 4, 4\) is not valid for the matrix view"
     ):
-        scene(Spec("conv", (4, 4, 4), 3))
+        scene(Spec("conv", (4, 4, 4), 3), "matrix")

@@ -80,6 +80,7 @@ def scene(
         labels=options.labels,
         caption=options.caption,
         theme=options.theme,
+        out_channels_shown=options.out_channels_shown,
     )
 
 
@@ -107,6 +108,9 @@ def render(spec: Spec | Plan, style: str | None = None, **given: Any) -> Iterato
         kernel ``weight`` (or the one ``seed`` draws) in C.
     seed : int
         Seed of numpy's legacy generator for drawn values (1234, the tutorial's).
+    out_channels_shown : sequence of int, optional
+        The output channels to draw and animate (all up to four, else the first three
+        and an ellipsis).
     labels : bool
         Write "input" and "output" beside the planes.
     caption : bool

@@ -12,6 +12,13 @@ import numpy as np
 
 from ..drawable import check_drawable, check_size
 from ..layout import TUTORIAL, Look, pixel_size, plane_extent, plane_layout
+from ..layout.stacks import (
+    check_out_channels_shown,
+    needs_stacks,
+    select_channels,
+    stack_extent,
+    stack_layout,
+)
 from ..plan import Plan, plan
 from ..spec import Spec
 from ..theme import TUTORIAL_THEME, Theme
@@ -41,12 +48,16 @@ class Scene(DrawingScene):
         Write the spec and its output-size arithmetic under the drawing.
     theme : Theme
         Colours, widths and fonts (the tutorial's by default).
+    out_channels_shown : sequence of int, optional
+        The output channels to draw and animate (several channels only; see
+        :func:`~convanim.layout.stacks.select_channels`).
 
     Notes
     -----
     The scene is a :class:`~convanim.writers.FrameSource`: ``len(scene)`` frames of
     ``scene.size`` (width, height) pixels, from :meth:`frames` or :meth:`frame`. Its
-    :attr:`drawing` is the picture as data.
+    :attr:`drawing` is the picture as data. Frame ``j`` draws plan frame
+    ``frame_indices[j]`` (every plan frame unless some output channels are left out).
     """
 
     def __init__(
@@ -59,26 +70,38 @@ class Scene(DrawingScene):
         labels: bool = False,
         caption: bool = False,
         theme: Theme = TUTORIAL_THEME,
+        out_channels_shown: tuple[int, ...] | None = None,
     ) -> None:
         self.spec = spec.spec if isinstance(spec, Plan) else spec
         check_drawable(self.spec)
         self.look = look
         dpi = float(dpi if dpi is not None else 150.0)
+        stacked = needs_stacks(self.spec)
         # Refuse a picture too big to hold before planning it (labels and caption only
         # widen it by a little and are checked again with the figure).
-        extent, border = plane_extent(self.spec, look, theme)
+        if stacked:
+            extent, border = stack_extent(self.spec, look, theme, out_channels_shown)
+        else:
+            check_out_channels_shown(self.spec, out_channels_shown)
+            extent, border = plane_extent(self.spec, look, theme)
         check_size(*pixel_size(extent, border, dpi, "tex"), dpi)
         self.plan = spec if isinstance(spec, Plan) else plan(spec)
         self.numbers = numbers
-        drawing = plane_layout(
-            self.plan,
-            look,
-            theme=theme,
-            measure=measure_for(theme),
-            numbers=numbers,
-            labels=labels,
-            caption=caption,
-        )
+        words = {"theme": theme, "measure": measure_for(theme), "numbers": numbers}
+        if stacked:
+            selection = select_channels(self.plan, out_channels_shown)
+            self.frame_indices = selection.frames
+            drawing = stack_layout(
+                self.plan,
+                look,
+                labels=labels,
+                caption=caption,
+                out_channels_shown=out_channels_shown,
+                **words,
+            )
+        else:
+            self.frame_indices = np.arange(len(self.plan))  # one frame per plan frame
+            drawing = plane_layout(self.plan, look, labels=labels, caption=caption, **words)
         super().__init__(drawing, dpi)
 
     def drawn_texts(self, index: int) -> dict[str, dict[tuple[int, int], str]]:

@@ -253,7 +253,13 @@ def write_html(source: FrameSource, path: Path, options: WriteOptions) -> None:
         raise ValueError("format 'html' is not valid for this source: expected a drawing")
     scene = getattr(source, "scene", source)
     the_plan = getattr(scene, "plan", None)
-    notes = () if the_plan is None else frame_notes(the_plan, getattr(scene, "numbers", None))
+    notes = (
+        ()
+        if the_plan is None
+        else frame_notes(
+            the_plan, getattr(scene, "numbers", None), getattr(scene, "frame_indices", None)
+        )
+    )
     spec = getattr(scene, "spec", None)
     dark = getattr(options, "dark", None)
     page = player_html(
