@@ -314,6 +314,16 @@ ATTRIBUTION = (
 )
 
 
+def _frame_count(entry: GalleryEntry) -> int:
+    """Frames the entry animates (a stack may leave output channels out)."""
+    if entry.options.style == "matrix":
+        return entry.spec.num_frames
+    from .layout.stacks import animated_frames
+    from .plan import plan
+
+    return len(animated_frames(plan(entry.spec), entry.options.out_channels_shown))
+
+
 def _parameters(spec: Spec) -> str:
     def show(values: tuple[int, ...]) -> str:
         return str(values[0]) if len(set(values)) == 1 else "x".join(map(str, values))
@@ -324,6 +334,15 @@ def _parameters(spec: Spec) -> str:
         parts.append(f"d={show(spec.dilation)}")
     if spec.transposed:
         parts.append(f"a={show(spec.output_padding)}")
+    # PyTorch's other keywords, only where they differ from the defaults.
+    if spec.in_channels != 1 or spec.out_channels != 1:
+        parts.append(f"channels={spec.in_channels}->{spec.out_channels}")
+    if spec.groups != 1:
+        parts.append(f"groups={spec.groups}")
+    if spec.padding_mode != "zeros":
+        parts.append(f"padding_mode={spec.padding_mode}")
+    if spec.ceil_mode:
+        parts.append("ceil_mode")
     return ", ".join(parts)
 
 
@@ -375,7 +394,7 @@ def gallery_readme(
             title += f"<br>{entry.description}"
         lines.append(
             f"| ![{entry.name}]({entry.filename})<br>{title} | {spec.op} | {_parameters(spec)} "
-            f"| {arithmetic} | {spec.num_frames} |"
+            f"| {arithmetic} | {_frame_count(entry)} |"
         )
     lines += ["", "## Attribution", "", attribution or ATTRIBUTION, ""]
     return "\n".join(lines)
