@@ -7,7 +7,15 @@ from .options import STYLES, option
 from .plan import Plan
 from .spec import Spec, drawing_refusal
 
-__all__ = ["MAX_SIDE", "STYLES", "check_drawable", "check_matrix", "check_size", "check_style"]
+__all__ = [
+    "MAX_SIDE",
+    "STYLES",
+    "check_drawable",
+    "check_matrix",
+    "check_separable",
+    "check_size",
+    "check_style",
+]
 
 
 def check_style(style: object, dpi: object = None) -> None:
@@ -57,6 +65,19 @@ def check_matrix(spec: Spec | Plan, *, labels: bool, caption: bool, values: bool
                 True,
                 "False (the matrix view prints C's weights itself)",
                 detail=" with style = 'matrix'",
+            )
+
+
+def check_separable(options) -> None:
+    """Raise :class:`~convanim.SpecError` unless a separable block can be drawn with
+    ``options`` (a :class:`~convanim.options.DrawOptions`): two stacks of planes, their
+    values drawn from the seed."""
+    if options.style == "matrix":
+        raise invalid("style", "matrix", "'tutorial' or 'flat' (a separable block is two matrices)")
+    for name in ("x", "weight", "out_channels_shown"):
+        if getattr(options, name) is not None:
+            raise invalid(
+                name, "given", "none with a separable block (its values are drawn from seed)"
             )
 
 

@@ -12,6 +12,7 @@ a spec in :class:`~convanim.spec.Spec`'s own words::
     padding = 1
     # dilation = 1, output_padding = 0
     # transpose = true              # draw the transposed convolution of this conv
+    # separable = true              # this conv depthwise, then 1x1 to out_channels
     # style = "tutorial"            # or "flat"
     # duration = 1000               # ms per frame
     # description = "..."           # one line for the gallery's README
@@ -34,8 +35,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .drawable import check_drawable, check_matrix
-from .errors import ManifestError, SpecError
+from .blocks import Separable, separable
+from .drawable import check_drawable, check_matrix, check_separable
+from .errors import ManifestError, SpecError, invalid
 from .options import OPTIONS, DrawOptions, draw_option_names
 from .spec import Spec
 from .values import numbers
@@ -48,10 +50,10 @@ __all__ = [
     "parse_manifest",
 ]
 
-_GALLERY_FIELDS = ("name", "transpose", "description")
+_GALLERY_FIELDS = ("name", "transpose", "separable", "description")
 _SPEC_OPTIONS = {entry.field: entry for entry in OPTIONS if entry.group == "spec" and entry.field}
 _DRAW_OPTIONS = {entry.field: entry for entry in OPTIONS if entry.group == "draw" and entry.field}
-_FIELDS = ("name", *_SPEC_OPTIONS, "transpose", *_DRAW_OPTIONS, "description")
+_FIELDS = ("name", *_SPEC_OPTIONS, "transpose", "separable", *_DRAW_OPTIONS, "description")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -123,7 +125,7 @@ def _entry(index: int, table: object) -> GalleryEntry:
     for required in ("op", "input_size", "kernel_size"):
         if required not in table:
             raise fail(f"field {required!r} is missing: expected it in every entry")
-    for key, kind in (("transpose", bool), ("description", str)):
+    for key, kind in (("transpose", bool), ("separable", bool), ("description", str)):
         if key in table and not isinstance(table[key], kind):
             raise fail(f"{key} = {table[key]!r} is not valid: expected {kind.__name__}")
     try:
@@ -132,7 +134,7 @@ def _entry(index: int, table: object) -> GalleryEntry:
             for key, entry in _SPEC_OPTIONS.items()
             if key in table
         }
-        spec = Spec(**arguments)
+        spec = _separable(arguments) if table.get("separable", False) else Spec(**arguments)
         if table.get("transpose", False):
             spec = spec.transpose()
         drawing = {
@@ -141,13 +143,16 @@ def _entry(index: int, table: object) -> GalleryEntry:
             if key in table
         }
         options = DrawOptions(**drawing)
-        check_drawable(spec)
-        if options.style == "matrix":
-            check_matrix(spec, labels=False, caption=False, values=False)
-        if options.numbered:
-            numbers(spec, x=options.x, weight=options.weight, seed=options.seed)
-        elif options.weight is not None and spec.is_pool:
-            numbers(spec, weight=options.weight)
+        if isinstance(spec, Separable):
+            check_separable(options)
+        else:
+            check_drawable(spec)
+            if options.style == "matrix":
+                check_matrix(spec, labels=False, caption=False, values=False)
+            if options.numbered:
+                numbers(spec, x=options.x, weight=options.weight, seed=options.seed)
+            elif options.weight is not None and spec.is_pool:
+                numbers(spec, weight=options.weight)
     except SpecError as error:
         raise fail(error) from None
     return GalleryEntry(
@@ -314,9 +319,29 @@ ATTRIBUTION = (
 )
 
 
+def _separable(arguments: dict) -> Separable:
+    """A manifest's ``separable = true`` conv: depthwise, then 1x1 to ``out_channels``."""
+    if arguments.get("op", "conv") != "conv":
+        raise invalid("op", arguments["op"], "'conv' with separable = true")
+    for name in ("in_channels", "out_channels"):
+        if name not in arguments:
+            raise invalid(name, None, "an integer >= 1 with separable = true")
+    known = ("stride", "padding", "dilation", "padding_mode")
+    for name in arguments:
+        if name not in ("op", "input_size", "kernel_size", "in_channels", "out_channels", *known):
+            raise invalid(name, arguments[name], "not given with separable = true")
+    return separable(
+        arguments["input_size"],
+        arguments["kernel_size"],
+        in_channels=arguments["in_channels"],
+        out_channels=arguments["out_channels"],
+        **{name: arguments[name] for name in known if name in arguments},
+    )
+
+
 def _frame_count(entry: GalleryEntry) -> int:
     """Frames the entry animates (a stack may leave output channels out)."""
-    if entry.options.style == "matrix":
+    if isinstance(entry.spec, Separable) or entry.options.style == "matrix":
         return entry.spec.num_frames
     from .layout.stacks import animated_frames
     from .plan import plan
@@ -324,7 +349,13 @@ def _frame_count(entry: GalleryEntry) -> int:
     return len(animated_frames(plan(entry.spec), entry.options.out_channels_shown))
 
 
-def _parameters(spec: Spec) -> str:
+def _parameters(spec: Spec | Separable) -> str:
+    if isinstance(spec, Separable):
+        return (
+            f"{_parameters(spec.depthwise)}; then k=1, "
+            f"channels={spec.pointwise.in_channels}->{spec.pointwise.out_channels}"
+        )
+
     def show(values: tuple[int, ...]) -> str:
         return str(values[0]) if len(set(values)) == 1 else "x".join(map(str, values))
 

@@ -285,3 +285,39 @@ def test_frame_notes_name_channels_and_sum_over_them():
     assert len(terms) == 8
     products = sum(float(w) * float(v) for w, v in (term.split("·") for term in terms))
     assert f"{products:.1f}" == total.split(" = ")[1] == f"{values.output[1, 0, 0]:.1f}"
+
+
+def test_a_separable_block_animates_depthwise_then_pointwise(tmp_path):
+    import torch
+
+    from convanim import save, separable
+
+    block = separable(4, 3, in_channels=2, out_channels=3, padding=1)
+    assert block.depthwise.groups == 2 and block.pointwise.kernel_size == (1, 1)
+    drawn = scene(block, "flat", values=True)
+    first, second = drawn.plans
+    assert len(drawn) == len(first) + len(second) == 2 * 16 + 3 * 16
+    # The pointwise stage prints the depthwise stage's output as its input...
+    numbers_1, numbers_2 = drawn.stage_numbers
+    np.testing.assert_array_equal(numbers_2.x, numbers_1.output)
+    # ... and both equal PyTorch's two modules in a row.
+    x = torch.tensor(np.asarray(numbers_1.x))[None]
+    depthwise = torch.nn.functional.conv2d(
+        x, torch.tensor(np.asarray(numbers_1.weight)), padding=1, groups=2
+    )
+    pointwise = torch.nn.functional.conv2d(depthwise, torch.tensor(np.asarray(numbers_2.weight)))
+    np.testing.assert_allclose(numbers_2.output, pointwise[0].numpy())
+    # A stage's window moves in its own frames only.
+    shades = [layer for layer in drawn.drawing.layers if layer.role == "window_shade"]
+    assert len(shades) == 2
+    counts = [np.diff(layer.frame_starts) for layer in shades]
+    assert (counts[0][: len(first)] == 9).all() and (counts[0][len(first) :] == 0).all()
+    assert (counts[1][: len(first)] == 0).all() and (counts[1][len(first) :] == 2).all()
+    # The pointwise stage sits right of the depthwise one.
+    first_x = shades[0].at(0)[..., 0].max()
+    assert shades[1].at(len(first))[..., 0].min() > first_x
+    a = save(block, tmp_path / "a.gif", progress=False)
+    b = save(block, tmp_path / "b.gif", progress=False)
+    assert a.read_bytes() == b.read_bytes()
+    with pytest.raises(SpecError, match=r"^style = 'matrix' is not valid"):
+        scene(block, "matrix")

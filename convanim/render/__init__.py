@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from ..drawable import check_drawable, check_matrix, check_style
+from ..blocks import Separable
+from ..drawable import check_drawable, check_matrix, check_separable, check_style
 from ..layout import FLAT, TUTORIAL
 from ..options import STYLES, DrawOptions, draw_options, with_draw_options
 from ..plan import Plan
@@ -22,13 +23,14 @@ from ..spec import Spec
 from ..values import numbers
 from .matrix import MatrixScene, matrix_figure
 from .mpl import DrawingScene
-from .scene import Scene
+from .scene import Scene, StagedScene
 
 __all__ = [
     "STYLES",
     "DrawingScene",
     "MatrixScene",
     "Scene",
+    "StagedScene",
     "check_drawable",
     "check_matrix",
     "check_style",
@@ -46,8 +48,9 @@ def scene(
 
     Parameters
     ----------
-    spec : Spec or Plan
-        A 1- or 2-axis operation.
+    spec : Spec, Plan or Separable
+        An operation of 1 to 3 axes, any channels and groups; or a depthwise-separable
+        block (:func:`convanim.separable`), drawn in two stages.
     style : {"tutorial", "flat", "matrix"}, optional
         The look (``options.style`` when omitted).
     options : DrawOptions, optional
@@ -61,6 +64,8 @@ def scene(
     if style is not None:
         given = {**given, "style": style}
     options = draw_options(options, given)
+    if isinstance(spec, Separable):
+        return _staged_scene(spec, options)
     # Refused before numbers are computed for it; MatrixScene checks the matrix view's
     # ops itself, and DrawOptions has checked the option combinations.
     check_drawable(spec)
@@ -84,14 +89,23 @@ def scene(
     )
 
 
+def _staged_scene(block: Separable, options: DrawOptions) -> StagedScene:
+    """A depthwise-separable block's two-stage scene (tutorial or flat look)."""
+    check_separable(options)
+    look = {"tutorial": TUTORIAL, "flat": FLAT}[options.style]
+    taken = ("dpi", "values", "seed", "labels", "caption", "theme")
+    return StagedScene(block, look, **{name: getattr(options, name) for name in taken})
+
+
 @with_draw_options
 def render(spec: Spec | Plan, style: str | None = None, **given: Any) -> Iterator[np.ndarray]:
     """Yield one frame per plan frame, as (H, W, 3) uint8 arrays.
 
     Parameters
     ----------
-    spec : Spec or Plan
-        A 1- or 2-axis operation (3-axis specs are refused with a one-line error).
+    spec : Spec, Plan or Separable
+        An operation of 1 to 3 axes (several channels as stacks of planes, a third axis
+        as a stack of depth slices), or a depthwise-separable block.
     style : {"tutorial", "flat", "matrix"}
         The tutorial's slanted 3-D look, the numerical figures' flat one, or the matrix
         view (``y = C x``, one row of C per frame; see :func:`matrix_figure`).

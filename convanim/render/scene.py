@@ -22,7 +22,7 @@ from ..layout.stacks import (
 from ..plan import Plan, plan
 from ..spec import Spec
 from ..theme import TUTORIAL_THEME, Theme
-from ..values import Numbers
+from ..values import TUTORIAL_SEED, Numbers
 from .mpl import DrawingScene, measure_for
 
 __all__ = ["Scene"]
@@ -126,3 +126,71 @@ class Scene(DrawingScene):
                     row, col = int(row + origin[0]), int(col + origin[1])
                 texts[name][(row, col)] = string
         return texts
+
+
+class StagedScene(DrawingScene):
+    """A depthwise-separable block as one animation: the depthwise stage, then the
+    pointwise one, side by side (:func:`~convanim.layout.stages.staged_layout`).
+
+    Parameters
+    ----------
+    block : Separable
+        The two stages.
+    look, dpi, labels, caption, theme
+        As :class:`Scene`.
+    values : bool
+        Print numbers: the pointwise stage's input is the depthwise stage's output.
+    seed : int
+        Seed of the drawn input and weights.
+
+    Notes
+    -----
+    :attr:`plans` and :attr:`stage_numbers` hold each stage's plan and numbers; frame
+    ``j`` of the pointwise stage is frame ``len(plans[0]) + j`` of the scene.
+    """
+
+    def __init__(
+        self,
+        block,
+        look: Look = TUTORIAL,
+        *,
+        dpi: float | None = None,
+        values: bool = False,
+        seed: int = TUTORIAL_SEED,
+        labels: bool = False,
+        caption: bool = False,
+        theme: Theme = TUTORIAL_THEME,
+    ) -> None:
+        from ..layout.stages import STAGE_GAP, staged_layout
+        from ..values import numbers
+
+        self.spec = block
+        self.plan = None  # one plan per stage: see plans
+        self.numbers = None
+        self.look = look
+        dpi = float(dpi if dpi is not None else 150.0)
+        extents = [stack_extent(spec, look, theme)[0] for spec in block.stages]
+        width = sum(e[1] - e[0] for e in extents) + STAGE_GAP * (len(extents) - 1)
+        height = max(e[3] for e in extents) - min(e[2] for e in extents)
+        border = theme.border + look.line_allowance
+        check_size(*pixel_size((0.0, width, 0.0, height), border, dpi, "tex"), dpi)
+        self.plans = tuple(plan(spec) for spec in block.stages)
+        self.stage_numbers = (None, None)
+        if values:
+            first = numbers(self.plans[0], seed=seed)
+            self.stage_numbers = (first, numbers(self.plans[1], x=first.output, seed=seed))
+        measure = measure_for(theme)
+        drawings = [
+            stack_layout(
+                the_plan,
+                look,
+                theme=theme,
+                measure=measure,
+                numbers=stage_numbers,
+                labels=labels,
+                caption=caption,
+            )
+            for the_plan, stage_numbers in zip(self.plans, self.stage_numbers, strict=True)
+        ]
+        self.frame_indices = np.arange(sum(len(p) for p in self.plans))
+        super().__init__(staged_layout(drawings), dpi)
