@@ -321,3 +321,38 @@ def test_a_separable_block_animates_depthwise_then_pointwise(tmp_path):
     assert a.read_bytes() == b.read_bytes()
     with pytest.raises(SpecError, match=r"^style = 'matrix' is not valid"):
         scene(block, "matrix")
+
+
+def test_the_command_line_draws_layers_blocks_and_channel_subsets(tmp_path):
+    from PIL import Image
+    from test_cli import assert_user_error, run
+
+    layer = "nn.Conv2d(3, 6, 3, groups=3, padding=1, padding_mode='circular')"
+    result = run("render", "--layer", layer, "-i", "4", "--caption", "-o", "l.tex", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    # The caption names the module the user wrote (PyTorch's spelling of it).
+    tex = (tmp_path / "l.tex").read_text()
+    assert "torch.nn.Conv2d(3, 6, kernel\\_size=3, padding=1, groups=3, padding\\_mode=" in tex
+    result = run(
+        "render", "-i", "4", "-k", "3", "--in-channels", "2", "--out-channels", "8",
+        "--show-out-channels", "1,7", "-o", "s.gif", "-q", cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert Image.open(tmp_path / "s.gif").n_frames == 2 * 4
+    result = run(
+        "render", "--separable", "-i", "4", "-k", "3", "--in-channels", "2",
+        "--out-channels", "3", "-o", "b.gif", "-q", cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert Image.open(tmp_path / "b.gif").n_frames == 2 * 4 + 3 * 4
+    assert_user_error(
+        run("render", "--separable", "-i", "4", "-k", "3", "--in-channels", "2", "-o", "x.gif",
+            cwd=tmp_path),
+        "--out-channels is required with --separable",
+    )  # fmt: skip
+    assert_user_error(
+        run("render", "-i", "4", "-k", "3", "--show-out-channels", "0,0", "-o", "x.gif",
+            cwd=tmp_path),
+        "--show-out-channels", "distinct integers",
+    )  # fmt: skip
+    assert not (tmp_path / "x.gif").exists()
