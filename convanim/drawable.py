@@ -34,7 +34,11 @@ def check_drawable(spec: Spec | Plan) -> None:
 
 
 def check_matrix(spec: Spec | Plan, *, labels: bool, caption: bool, values: bool) -> None:
-    """Raise :class:`~convanim.SpecError` unless the matrix view can draw ``spec`` so."""
+    """Raise :class:`~convanim.SpecError` unless the matrix view can draw ``spec`` so.
+
+    Any linear op is a matrix C: several channels unroll channel after channel, a third
+    axis row by row, copied padding adds a copy's weight to the cell it repeats.
+    """
     spec = spec.spec if isinstance(spec, Plan) else spec
     if spec.op == "max_pool":
         raise invalid(
@@ -43,21 +47,6 @@ def check_matrix(spec: Spec | Plan, *, labels: bool, caption: bool, values: bool
             "a linear op (conv, conv_transpose or avg_pool)",
             detail=" for the matrix view",
         )
-    # The matrix view unrolls one channel of a 1- or 2-axis input (C is 2-D).
-    later = " for the matrix view (the tutorial and flat looks draw it)"
-    if spec.ndim > 2:
-        raise invalid("input_size", spec.input_size, "1 or 2 axes", detail=later)
-    for name, value in (
-        ("in_channels", spec.in_channels),
-        ("out_channels", spec.out_channels),
-        ("groups", spec.groups),
-    ):
-        if value != 1:
-            raise invalid(name, value, "1", detail=later)
-    if spec.padding_mode != "zeros":
-        raise invalid("padding_mode", spec.padding_mode, "'zeros'", detail=later)
-    if any(axis.overhang for axis in spec.axes):
-        raise invalid("ceil_mode", True, "False here (no window past the input)", detail=later)
     for name, given in (("labels", labels), ("caption", caption), ("values", values)):
         if given:
             raise invalid(

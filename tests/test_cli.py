@@ -192,10 +192,6 @@ BAD = [
         ["output_padding = 1"],
     ),
     (
-        ["render", "-i", "5x5x5", "-k", "3", "--matrix", "-o", "x.gif"],
-        ["not valid for the matrix view", "1 or 2 axes"],
-    ),
-    (
         [
             "render",
             "-i",
