@@ -356,3 +356,47 @@ def test_the_command_line_draws_layers_blocks_and_channel_subsets(tmp_path):
         "--show-out-channels", "distinct integers",
     )  # fmt: skip
     assert not (tmp_path / "x.gif").exists()
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        Spec("conv", 3, 2, in_channels=4, out_channels=2, groups=2),
+        Spec("conv", 3, 2, in_channels=4, out_channels=2, groups=2, stride=2).transpose(),
+        Spec("conv", 3, 2, in_channels=3, out_channels=2).transpose(),
+        Spec("conv", 3, 3, padding=1, padding_mode="reflect", in_channels=2, out_channels=3),
+    ],
+)
+def test_every_frame_note_sums_to_the_value_drawn(spec):
+    from convanim.layout.notes import frame_notes
+
+    the_plan = plan(spec)
+    values = numbers(the_plan)
+    notes = frame_notes(the_plan, values)
+    for index, note in enumerate(notes):
+        total = note.split("\n")[1]
+        terms = total.split(" = ")[0].split(" + ")
+        products = sum(float(w) * float(v) for w, v in (t.split("·") for t in terms if t != "0"))
+        assert f"{products:.1f}" == total.split(" = ")[1]
+        assert total.split(" = ")[1] == f"{values.output.ravel()[index]:.1f}"
+
+
+@pytest.mark.parametrize("groups", [1, 2])
+def test_kernel_numbers_of_a_transposed_spec_sum_to_its_output(groups):
+    # Drawn weights times drawn input values under the window give the output printed
+    # (a transposed weight is (in, out // groups, ...): read by group, not reshaped).
+    spec = Spec("conv", 3, 2, in_channels=4, out_channels=2, groups=groups).transpose()
+    drawn = scene(spec, "flat", values=True)
+    the_plan, grid = drawn.plan, np.asarray(drawn.numbers.grid)
+    xmin = drawn.drawing.extent[0]
+    for frame in (0, 7, len(drawn) - 1):
+        total = 0.0
+        for layer in drawn.drawing.layers:
+            if layer.role != "kernel_numbers" or layer.shift[frame][0] < xmin - 10:
+                continue  # parked outside the picture: not this frame's weights
+            for (_, channel, *offset), string in zip(
+                layer.text.cells, layer.text.strings, strict=True
+            ):
+                row, col = np.array(offset) + the_plan.window_origin[frame]
+                total += float(string) * grid[channel, row, col]
+        assert np.isclose(total, drawn.numbers.output.ravel()[frame])

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..plan import CellKind, Plan
 from ..values import Numbers, format_number
+from .stacks import weights_by_output
 
 __all__ = ["frame_notes"]
 
@@ -77,9 +78,7 @@ def frame_notes(
         x = np.asarray(numbers.x).reshape(spec.in_channels, *spec.input_size)
         output = np.asarray(numbers.output).ravel()
         if numbers.tap_weight is not None:
-            weights = np.asarray(numbers.tap_weight).reshape(
-                spec.out_channels, -1, len(the_plan.tap_offset)
-            )
+            weights = weights_by_output(spec, numbers.tap_weight)
     for index in frames:
         kinds = the_plan.tap_kind[index]
         # What each tap reads: its input cell, or the one a copying padding cell repeats.

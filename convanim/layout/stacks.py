@@ -35,6 +35,7 @@ __all__ = [
     "MAX_PLANES",
     "ChannelSelection",
     "animated_frames",
+    "weights_by_output",
     "needs_stacks",
     "select_channels",
     "stack_extent",
@@ -150,6 +151,23 @@ def animated_frames(the_plan: Plan, out_channels_shown: Sequence[int] | None = N
         check_out_channels_shown(the_plan.spec, out_channels_shown)
         return np.arange(len(the_plan))
     return select_channels(the_plan, out_channels_shown).frames
+
+
+def weights_by_output(spec: Spec, tap_weight: np.ndarray) -> np.ndarray:
+    """Each tap's weight per (output channel, input channel of its group), (out, Cg, T).
+
+    A convolution's weights are laid out that way already; a transposed one's are
+    ``(in_channels, out_channels // groups, ...)``, read here by group.
+    """
+    taps = int(np.prod(spec.kernel_size))
+    weights = np.asarray(tap_weight).reshape(spec.weight_shape[:2] + (taps,))
+    if not spec.transposed:
+        return weights
+    per_group_out = spec.out_channels // spec.groups
+    per_group_in = spec.in_channels // spec.groups
+    out = np.arange(spec.out_channels)
+    inputs = (out // per_group_out)[:, None] * per_group_in + np.arange(per_group_in)
+    return weights[inputs, (out % per_group_out)[:, None]]
 
 
 def _as_3d(values: np.ndarray) -> np.ndarray:
@@ -664,7 +682,7 @@ def _kernel_numbers(
     tap_offset = _as_3d(the_plan.tap_offset)
     window_origin = _as_3d(the_plan.window_origin)
     rows = stacks.inputs[0].rows
-    weights = np.asarray(numbers.tap_weight).reshape(spec.out_channels, -1, len(tap_offset))
+    weights = weights_by_output(spec, numbers.tap_weight)
     slices = np.unique(tap_offset[:, 0])
     layers = []
     for out_channel in selection.out_channels:
