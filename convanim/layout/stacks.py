@@ -35,11 +35,11 @@ __all__ = [
     "MAX_PLANES",
     "ChannelSelection",
     "animated_frames",
-    "weights_by_output",
     "needs_stacks",
     "select_channels",
     "stack_extent",
     "stack_layout",
+    "weights_by_output",
 ]
 
 MAX_PLANES = 4
