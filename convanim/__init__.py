@@ -31,6 +31,8 @@ _LAZY = {
     "DrawOptions": "convanim.options",
     "Theme": "convanim.theme",
     "explore": "convanim.explore",
+    "Separable": "convanim.blocks",
+    "separable": "convanim.blocks",
 }
 # Subpackages reached as attributes; convanim.render is also callable (= render.render).
 _SUBMODULES = ("render", "layout", "writers", "gallery", "options", "theme", "errors")
@@ -44,6 +46,7 @@ __all__ = [
     "Frame",
     "Numbers",
     "Plan",
+    "Separable",
     "Spec",
     "SpecError",
     "Theme",
@@ -57,6 +60,7 @@ __all__ = [
     "plan",
     "render",
     "save",
+    "separable",
 ]
 
 

@@ -140,7 +140,12 @@ class Animation:
         return self._options
 
     def __len__(self) -> int:
-        return self._plan.spec.num_frames
+        if self._options.style == "matrix":
+            return self._plan.spec.num_frames
+        # A stack of planes may animate a subset of the output channels.
+        from .layout.stacks import animated_frames
+
+        return len(animated_frames(self._plan, self._options.out_channels_shown))
 
     def __repr__(self) -> str:
         return (
@@ -312,7 +317,9 @@ class Animation:
         return player_html(
             scene.drawing,
             dpi=scene.dpi,
-            notes=frame_notes(self._plan, getattr(scene, "numbers", None)),
+            notes=frame_notes(
+                self._plan, getattr(scene, "numbers", None), getattr(scene, "frame_indices", None)
+            ),
             duration=self._options.duration,
             loop=self._options.loop,
             title=title or self.spec.describe(),

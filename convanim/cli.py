@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from . import __version__
+from .blocks import Separable, separable
 from .errors import SpecError
 from .options import OPTIONS
 from .spec import Spec
@@ -133,6 +134,12 @@ def _add_spec_arguments(parser: argparse.ArgumentParser) -> None:
         "(literals only, never evaluated); -i gives its spatial size",
     )
     group.add_argument(
+        "--separable",
+        action="store_true",
+        help="a depthwise-separable block: a depthwise conv of -k over --in-channels, "
+        "then a 1x1 conv to --out-channels, drawn in two stages",
+    )
+    group.add_argument(
         "--axes",
         default=None,
         help="axes of a spec written in plain integers (2; -i 8 --axes 1 is a 1-D spec)",
@@ -157,6 +164,8 @@ def _spec(args: argparse.Namespace) -> Spec:
             return spec_from_layer_text(args.layer, values["input_size"], values.get("in_channels"))
         except SpecError as error:
             raise _Exit(f"--layer: {error}") from None
+    if args.separable:
+        return _separable(args, values)
     if "kernel_size" not in values:
         raise _Exit(
             "the following arguments are required: -k/--kernel (or --layer) "
@@ -185,6 +194,29 @@ def _spec(args: argparse.Namespace) -> Spec:
         }
     try:
         return Spec(op, **values)
+    except SpecError as error:
+        raise _Exit(_flagged(error)) from None
+
+
+def _separable(args: argparse.Namespace, values: dict) -> Separable:
+    """``--separable``: the depthwise and pointwise stages from the spec flags."""
+    if args.layer is not None or args.transposed or values.get("op", "conv") != "conv":
+        raise _Exit("--separable is not valid with --layer, --transposed or --op: expected a conv")
+    allowed = ("input_size", "kernel_size", "stride", "padding", "dilation", "padding_mode")
+    for name in values:
+        if name not in (*allowed, "op", "in_channels", "out_channels"):
+            raise _Exit(f"{_FLAG[name]} is not valid with --separable: expected it without")
+    for name in ("kernel_size", "in_channels", "out_channels"):
+        if name not in values:
+            raise _Exit(f"{_FLAG[name]} is required with --separable")
+    try:
+        return separable(
+            values["input_size"],
+            values["kernel_size"],
+            in_channels=values["in_channels"],
+            out_channels=values["out_channels"],
+            **{name: values[name] for name in allowed[2:] if name in values},
+        )
     except SpecError as error:
         raise _Exit(_flagged(error)) from None
 
@@ -328,6 +360,18 @@ def _flagged(error: SpecError) -> str:
 
 def _info(args: argparse.Namespace) -> int:
     spec = _spec(args)
+    if isinstance(spec, Separable):
+        lines = [spec.describe(), f"torch.nn: {spec.torch_module()}"]
+        lines.append(f"frames: {spec.num_frames} (every output value of both stages)")
+        for name, stage in (("depthwise", spec.depthwise), ("pointwise", spec.pointwise)):
+            lines += ["", f"{name}:", *_info_lines(stage)]
+        print("\n".join(lines))
+        return 0
+    print("\n".join(_info_lines(spec)))
+    return 0
+
+
+def _info_lines(spec: Spec) -> list[str]:
     lines = [spec.describe(), ""]
     for axis, arithmetic in enumerate(spec.output_arithmetic()):
         label = f"axis {axis}" if spec.ndim > 1 else "output"
@@ -351,8 +395,7 @@ def _info(args: argparse.Namespace) -> int:
     if spec.in_channels != 1 or spec.out_channels != 1 or spec.groups != 1:
         lines += spec.info_lines()[:2]
     lines.append(f"torch.nn: {spec.torch_module()}")
-    print("\n".join(lines))
-    return 0
+    return lines
 
 
 def _gallery(args: argparse.Namespace) -> int:

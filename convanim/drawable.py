@@ -15,6 +15,7 @@ __all__ = [
     "check_drawable",
     "check_matrix",
     "check_scatter",
+    "check_separable",
     "check_size",
     "check_style",
     "frame_count",
@@ -28,8 +29,8 @@ def check_style(style: object, dpi: object = None) -> None:
 
 
 def check_drawable(spec: Spec | Plan) -> None:
-    """Raise :class:`~convanim.SpecError` unless the renderers can draw ``spec`` (1 or 2
-    axes, one channel, zero padding; see :func:`convanim.spec.drawing_refusal`)."""
+    """Raise :class:`~convanim.SpecError` unless the renderers can draw ``spec`` (see
+    :func:`convanim.spec.drawing_refusal`)."""
     spec = spec.spec if isinstance(spec, Plan) else spec
     refusal = drawing_refusal(spec)
     if refusal is not None:
@@ -37,7 +38,11 @@ def check_drawable(spec: Spec | Plan) -> None:
 
 
 def check_matrix(spec: Spec | Plan, *, labels: bool, caption: bool, values: bool) -> None:
-    """Raise :class:`~convanim.SpecError` unless the matrix view can draw ``spec`` so."""
+    """Raise :class:`~convanim.SpecError` unless the matrix view can draw ``spec`` so.
+
+    Any linear op is a matrix C: several channels unroll channel after channel, a third
+    axis row by row, copied padding adds a copy's weight to the cell it repeats.
+    """
     spec = spec.spec if isinstance(spec, Plan) else spec
     if spec.op == "max_pool":
         raise invalid(
@@ -95,6 +100,19 @@ def frame_count(spec: Spec, style: str) -> int:
     return {"scatter": stamps, "overlap": 1, "scatter_gather": stamps + spec.num_frames}.get(
         style, spec.num_frames
     )
+
+
+def check_separable(options) -> None:
+    """Raise :class:`~convanim.SpecError` unless a separable block can be drawn with
+    ``options`` (a :class:`~convanim.options.DrawOptions`): two stacks of planes, their
+    values drawn from the seed."""
+    if options.style == "matrix":
+        raise invalid("style", "matrix", "'tutorial' or 'flat' (a separable block is two matrices)")
+    for name in ("x", "weight", "out_channels_shown"):
+        if getattr(options, name) is not None:
+            raise invalid(
+                name, "given", "none with a separable block (its values are drawn from seed)"
+            )
 
 
 MAX_SIDE = 16_383

@@ -188,7 +188,7 @@ class Explorer:
         self.spec, self.scene = spec, scene
         # The scatter views' frames are not their plan's: they say their own notes.
         self._notes = getattr(scene, "notes", None) or frame_notes(
-            scene.plan, getattr(scene, "numbers", None)
+            scene.plan, getattr(scene, "numbers", None), getattr(scene, "frame_indices", None)
         )
         arithmetic = "<br>".join(
             f"{axis}: <code>{html.escape(line)}</code>"

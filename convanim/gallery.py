@@ -12,6 +12,7 @@ a spec in :class:`~convanim.spec.Spec`'s own words::
     padding = 1
     # dilation = 1, output_padding = 0
     # transpose = true              # draw the transposed convolution of this conv
+    # separable = true              # this conv depthwise, then 1x1 to out_channels
     # style = "tutorial"            # or "flat"
     # theme = "dark"                # or "colorblind", "print", a .toml theme file
     # duration = 1000               # ms per frame
@@ -36,9 +37,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .drawable import check_drawable, check_matrix, check_scatter, frame_count
-from .errors import ManifestError, SpecError
-from .options import OPTIONS, DrawOptions, draw_option_names
+from .blocks import Separable, separable
+from .drawable import check_drawable, check_matrix, check_scatter, check_separable, frame_count
+from .errors import ManifestError, SpecError, invalid
+from .options import OPTIONS, SCATTER_STYLES, DrawOptions, draw_option_names
 from .spec import Spec
 from .values import numbers
 
@@ -50,11 +52,19 @@ __all__ = [
     "parse_manifest",
 ]
 
-_GALLERY_FIELDS = ("name", "transpose", "description")
+_GALLERY_FIELDS = ("name", "transpose", "separable", "description")
 _SPEC_OPTIONS = {entry.field: entry for entry in OPTIONS if entry.group == "spec" and entry.field}
 _DRAW_OPTIONS = {entry.field: entry for entry in OPTIONS if entry.group == "draw" and entry.field}
 _WRITE_OPTIONS = {entry.field: entry for entry in OPTIONS if entry.group == "write" and entry.field}
-_FIELDS = ("name", *_SPEC_OPTIONS, "transpose", *_DRAW_OPTIONS, *_WRITE_OPTIONS, "description")
+_FIELDS = (
+    "name",
+    *_SPEC_OPTIONS,
+    "transpose",
+    "separable",
+    *_DRAW_OPTIONS,
+    *_WRITE_OPTIONS,
+    "description",
+)
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -89,8 +99,17 @@ class GalleryEntry:
 
     @property
     def frames(self) -> int:
-        """The animation's number of frames (its style's, without drawing it)."""
-        return frame_count(self.spec, self.options.style)
+        """The animation's number of frames (its style's, without drawing it; a stack of
+        many output channels animates only the channels it draws)."""
+        style = self.options.style
+        if isinstance(self.spec, Separable) or style == "matrix":
+            return self.spec.num_frames
+        if style in SCATTER_STYLES:
+            return frame_count(self.spec, style)
+        from .layout.stacks import animated_frames
+        from .plan import plan
+
+        return len(animated_frames(plan(self.spec), self.options.out_channels_shown))
 
     @property
     def filenames(self) -> list[str]:
@@ -137,7 +156,7 @@ def _entry(index: int, table: object) -> GalleryEntry:
     for required in ("op", "input_size", "kernel_size"):
         if required not in table:
             raise fail(f"field {required!r} is missing: expected it in every entry")
-    for key, kind in (("transpose", bool), ("description", str)):
+    for key, kind in (("transpose", bool), ("separable", bool), ("description", str)):
         if key in table and not isinstance(table[key], kind):
             raise fail(f"{key} = {table[key]!r} is not valid: expected {kind.__name__}")
     try:
@@ -146,7 +165,7 @@ def _entry(index: int, table: object) -> GalleryEntry:
             for key, entry in _SPEC_OPTIONS.items()
             if key in table
         }
-        spec = Spec(**arguments)
+        spec = _separable(arguments) if table.get("separable", False) else Spec(**arguments)
         if table.get("transpose", False):
             spec = spec.transpose()
         drawing = {
@@ -156,14 +175,17 @@ def _entry(index: int, table: object) -> GalleryEntry:
         }
         options = DrawOptions(**drawing)
         tex = _WRITE_OPTIONS["tex"].check(table["tex"]) if "tex" in table else None
-        check_drawable(spec)
-        check_scatter(spec, options.style)
-        if options.style == "matrix":
-            check_matrix(spec, labels=False, caption=False, values=False)
-        if options.numbered:
-            numbers(spec, x=options.x, weight=options.weight, seed=options.seed)
-        elif options.weight is not None and spec.is_pool:
-            numbers(spec, weight=options.weight)
+        if isinstance(spec, Separable):
+            check_separable(options)
+        else:
+            check_drawable(spec)
+            check_scatter(spec, options.style)
+            if options.style == "matrix":
+                check_matrix(spec, labels=False, caption=False, values=False)
+            if options.numbered:
+                numbers(spec, x=options.x, weight=options.weight, seed=options.seed)
+            elif options.weight is not None and spec.is_pool:
+                numbers(spec, weight=options.weight)
     except SpecError as error:
         raise fail(error) from None
     return GalleryEntry(
@@ -333,7 +355,33 @@ ATTRIBUTION = (
 )
 
 
-def _parameters(spec: Spec) -> str:
+def _separable(arguments: dict) -> Separable:
+    """A manifest's ``separable = true`` conv: depthwise, then 1x1 to ``out_channels``."""
+    if arguments.get("op", "conv") != "conv":
+        raise invalid("op", arguments["op"], "'conv' with separable = true")
+    for name in ("in_channels", "out_channels"):
+        if name not in arguments:
+            raise invalid(name, None, "an integer >= 1 with separable = true")
+    known = ("stride", "padding", "dilation", "padding_mode")
+    for name in arguments:
+        if name not in ("op", "input_size", "kernel_size", "in_channels", "out_channels", *known):
+            raise invalid(name, arguments[name], "not given with separable = true")
+    return separable(
+        arguments["input_size"],
+        arguments["kernel_size"],
+        in_channels=arguments["in_channels"],
+        out_channels=arguments["out_channels"],
+        **{name: arguments[name] for name in known if name in arguments},
+    )
+
+
+def _parameters(spec: Spec | Separable) -> str:
+    if isinstance(spec, Separable):
+        return (
+            f"{_parameters(spec.depthwise)}; then k=1, "
+            f"channels={spec.pointwise.in_channels}->{spec.pointwise.out_channels}"
+        )
+
     def show(values: tuple[int, ...]) -> str:
         return str(values[0]) if len(set(values)) == 1 else "x".join(map(str, values))
 
@@ -343,6 +391,15 @@ def _parameters(spec: Spec) -> str:
         parts.append(f"d={show(spec.dilation)}")
     if spec.transposed:
         parts.append(f"a={show(spec.output_padding)}")
+    # PyTorch's other keywords, only where they differ from the defaults.
+    if spec.in_channels != 1 or spec.out_channels != 1:
+        parts.append(f"channels={spec.in_channels}->{spec.out_channels}")
+    if spec.groups != 1:
+        parts.append(f"groups={spec.groups}")
+    if spec.padding_mode != "zeros":
+        parts.append(f"padding_mode={spec.padding_mode}")
+    if spec.ceil_mode:
+        parts.append("ceil_mode")
     return ", ".join(parts)
 
 

@@ -75,6 +75,7 @@ Kind = Literal[
     "colors",
     "canvas",
     "length",
+    "indices",
 ]
 _LENGTH = re.compile(r"^[0-9]+(\.[0-9]+)?(px|%|em|ex|pt|pc|cm|mm|in)?$")
 
@@ -90,7 +91,8 @@ class Option:
     kind : str
         ``"sizes"`` (an int or one per axis, typed ``5x7``), ``"int"``, ``"number"``,
         ``"flag"`` (a bool), ``"choice"``, ``"array"`` (nested lists of numbers),
-        ``"theme"``, ``"text"`` or ``"length"`` (a CSS-like length: ``400px``, ``80%``).
+        ``"theme"``, ``"text"``, ``"length"`` (a CSS-like length: ``400px``, ``80%``) or
+        ``"indices"`` (distinct integers >= 0, typed ``0,1``).
     group : {"spec", "draw", "write", "page"}
         What the value configures: the :class:`~convanim.Spec`, the drawing
         (:class:`DrawOptions`), the file, or how a documentation page embeds it (the
@@ -158,6 +160,7 @@ class Option:
             "array": "a nested list of numbers like [[1, 2], [3, 4]]",
             "text": "a string",
             "length": "a length like 400px, 80% or 30em",
+            "indices": "distinct integers >= 0 like 0,1",
         }[self.kind]
 
     def check(self, value: Any) -> Any:
@@ -205,6 +208,8 @@ class Option:
             return value.strip()
         if kind == "array":
             return _array(self.name, value, self.expected)
+        if kind == "indices":
+            return _indices(self.name, value, self.expected)
         # sizes: an int or a tuple of ints; the Spec checks the values
         if isinstance(value, list):
             value = tuple(value)
@@ -260,6 +265,11 @@ class Option:
             if not match:
                 raise invalid(self.name, text, self.expected)
             return self.check((int(match.group(1)), int(match.group(2))))
+        if self.kind == "indices":
+            parts = [part.strip() for part in stripped.split(",")]
+            if not all(_INT.match(part) for part in parts):
+                raise invalid(self.name, text, self.expected)
+            return self.check(tuple(int(part) for part in parts))
         if self.kind == "array":
             try:
                 value = json.loads(stripped)
@@ -313,6 +323,22 @@ def _canvas(name: str, value: Any, expected: str) -> tuple[int, int]:
 
 def _show(number: float) -> str:
     return f"{number:g}" if isinstance(number, float) else str(number)
+
+
+def _indices(name: str, value: Any, expected: str) -> tuple[int, ...]:
+    """Distinct integers >= 0, sorted (an int alone is one); the spec bounds them later."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
+        value = (value,)
+    if not isinstance(value, (list, tuple)) or not value:
+        raise invalid(name, value, expected)
+    if not all(
+        isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)) for v in value
+    ):
+        raise invalid(name, tuple(value), expected)
+    values = tuple(int(v) for v in value)
+    if min(values) < 0 or len(set(values)) != len(values):
+        raise invalid(name, values, expected)
+    return tuple(sorted(values))
 
 
 def _array(name: str, value: Any, expected: str) -> np.ndarray:
@@ -468,6 +494,16 @@ OPTIONS: tuple[Option, ...] = (
         high=2**32 - 1,
         help="seed of the drawn numbers (1234, the tutorial's)",
     ),
+    Option(
+        name="out_channels_shown",
+        kind="indices",
+        group="draw",
+        default=None,
+        help="the output channels to draw and animate, e.g. 0,1 (all up to 4, else the first 3)",
+        flag="--show-out-channels",
+        field="out_channels_shown",
+        directive="out-channels-shown",
+    ),
     _draw("labels", "flag", default=False, help='label the planes "input" and "output"'),
     _draw(
         "overlap",
@@ -615,6 +651,9 @@ class DrawOptions:
     x, weight : ndarray or None
         The input and kernel to print; drawn from ``seed`` when missing.
     seed : int
+    out_channels_shown : tuple of int or None
+        The output channels drawn and animated; None: all up to four, else the first
+        three (and an ellipsis).
     labels, caption : bool
     overlap : bool
         Shade the scatter view's output by the overlap counts (scatter styles only).
@@ -638,6 +677,7 @@ class DrawOptions:
     x: np.ndarray | None = None
     weight: np.ndarray | None = None
     seed: int = TUTORIAL_SEED
+    out_channels_shown: tuple[int, ...] | None = None
     labels: bool = False
     overlap: bool = False
     caption: bool = False

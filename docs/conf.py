@@ -118,11 +118,51 @@ def _plain(value: object) -> object:
     return value
 
 
+def _separable_command(block) -> str:
+    spec = block.depthwise
+    parts = ["convanim render --separable", f"-i {'x'.join(map(str, spec.input_size))}"]
+    parts.append(f"-k {'x'.join(map(str, spec.kernel_size))}")
+    if any(spec.padding):
+        parts.append(f"-p {'x'.join(map(str, spec.padding))}")
+    parts.append(f"--in-channels {spec.in_channels}")
+    parts.append(f"--out-channels {block.pointwise.out_channels} -o block.gif")
+    return " ".join(parts)
+
+
+def _block_files(entry) -> None:
+    """The separable entry's committed GIF and a PDF still of its first frame."""
+    from convanim import save
+
+    GENERATED.mkdir(exist_ok=True)
+    gif = (HERE.parent / "gallery" / entry.filename).read_bytes()
+    target = GENERATED / entry.filename
+    if not target.exists() or target.read_bytes() != gif:
+        target.write_bytes(gif)
+    still = GENERATED / f"{entry.name}.pdf"
+    if not still.exists():
+        save(entry.spec, still, frame=0, progress=False, **entry.render_options())
+
+
 def _directive(entry) -> list[str]:
     """The ``convanim`` directive that draws a gallery entry."""
+    from convanim import Separable
     from convanim.values import TUTORIAL_SEED
 
     spec = entry.spec
+    if isinstance(spec, Separable):
+        # Two specs: the directive draws one; the committed GIF is the block's (a PDF
+        # still beside it for LaTeX: Sphinx picks the file each builder can show), and
+        # the command line that draws it follows.
+        _block_files(entry)
+        return [
+            f".. image:: /_generated/{entry.name}.*",
+            f"   :alt: {spec.describe()}",
+            "   :class: convanim",
+            "",
+            ".. code-block:: sh",
+            "",
+            f"   {_separable_command(spec)}",
+        ]
 
     def size(values: tuple[int, ...]) -> str:
         if spec.ndim == 2 and len(set(values)) == 1:
@@ -147,6 +187,19 @@ def _directive(entry) -> list[str]:
         values = getattr(spec, name)
         if any(value != default for value in values):
             lines.append(f"   :{option}: {size(values)}")
+    for option, name, default in (
+        ("in-channels", "in_channels", 1),
+        ("out-channels", "out_channels", spec.in_channels),
+        ("groups", "groups", 1),
+    ):
+        if getattr(spec, name) != default:
+            lines.append(f"   :{option}: {getattr(spec, name)}")
+    if spec.padding_mode != "zeros":
+        lines.append(f"   :padding-mode: {spec.padding_mode}")
+    if spec.ceil_mode:
+        lines.append("   :ceil-mode:")
+    if entry.out_channels_shown is not None:
+        lines.append(f"   :out-channels-shown: {','.join(map(str, entry.out_channels_shown))}")
     if entry.style != "tutorial":
         lines.append(f"   :style: {entry.style}")
     if entry.theme.name != "tutorial":

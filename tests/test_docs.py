@@ -225,8 +225,8 @@ def test_animate_checks_options_at_once(options: dict, message: str) -> None:
 
 
 def test_animate_refuses_what_cannot_be_drawn() -> None:
-    with pytest.raises(SpecError, match=r"^input_size = \(5, 5, 5\) is not valid for drawing"):
-        animate(Spec("conv", (5, 5, 5), 3))
+    with pytest.raises(SpecError, match=r"^op = 'max_pool' is not valid for the matrix view"):
+        animate(Spec("max_pool", (5, 5, 5), 3), style="matrix")
     with pytest.raises(TypeError):
         animate("conv 5x5")
 

@@ -130,8 +130,9 @@ BAD_ENTRIES = [
         "gallery entry 'x': duration = 0 is not valid: expected an integer between 1 and 655350",
     ),
     (
-        'name = "x"\nop = "conv"\ninput_size = [4, 4, 4]\nkernel_size = 3',
-        "gallery entry 'x': input_size = (4, 4, 4) is not valid for drawing: expected 1 or 2 axes",
+        'name = "x"\nop = "conv"\ninput_size = 5\nkernel_size = 3\nseparable = true',
+        "gallery entry 'x': in_channels = None is not valid: expected an integer >= 1 with "
+        "separable = true",
     ),
     (
         'name = "x"\nop = "conv"\ninput_size = 2\nkernel_size = 2\nx = [1, 2]',

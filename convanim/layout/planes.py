@@ -455,8 +455,15 @@ def _annotations(
     *,
     labels: bool,
     caption: bool,
+    corners: np.ndarray | None = None,
+    names: tuple[str, str] = ("input", "output"),
+    lines: list[str] | None = None,
 ) -> list[TextBlock]:
-    """Labels beside the planes and the caption underneath, in drawing coordinates."""
+    """Labels beside the planes and the caption underneath, in drawing coordinates.
+
+    ``corners`` (the points the caption goes under; both planes' by default), ``names``
+    (the labels) and ``lines`` (the caption) let a stack of planes share this.
+    """
     blocks = []
     if labels:
         size = points_to_units(theme.label_size)
@@ -472,7 +479,7 @@ def _annotations(
                 align = "right"
         blocks.append(
             TextBlock(
-                strings=("input", "output"),
+                strings=tuple(names),
                 anchors=np.array(anchors, float),
                 size=size,
                 align=align,
@@ -480,17 +487,11 @@ def _annotations(
             )
         )
     if caption:
-        corners = np.concatenate([plane_in.outline(), plane_out.outline()])
+        if corners is None:
+            corners = np.concatenate([plane_in.outline(), plane_out.outline()])
         (xmin, ymin), (xmax, _) = corners.min(axis=0), corners.max(axis=0)
-        arithmetic = spec.output_arithmetic()
-        if len(set(arithmetic)) == 1:
-            arithmetic = ["output size: " + arithmetic[0]]
-        elif len(arithmetic) == 2:
-            arithmetic = [
-                f"{axis}: {line}"
-                for axis, line in zip(("rows", "columns"), arithmetic, strict=True)
-            ]
-        lines = [spec.describe(), *arithmetic]
+        if lines is None:
+            lines = caption_lines(spec)
         size = points_to_units(theme.caption_size)
         blocks.append(
             TextBlock(
@@ -567,6 +568,17 @@ def _behind_numbers(
         pieces.append(kept @ plane.matrix.T + plane.shift)
         starts.append(starts[-1] + len(kept))
     return np.concatenate(pieces), np.array(starts)
+
+
+def caption_lines(spec: Spec) -> list[str]:
+    """The caption: the spec, then its output-size arithmetic (per axis when they differ)."""
+    arithmetic = spec.output_arithmetic()
+    if len(set(arithmetic)) == 1:
+        arithmetic = ["output size: " + arithmetic[0]]
+    else:
+        names = ("depth", "rows", "columns")[3 - len(arithmetic) :]
+        arithmetic = [f"{axis}: {line}" for axis, line in zip(names, arithmetic, strict=True)]
+    return [spec.describe(), *arithmetic]
 
 
 def _entry_points(plane: _Plane, start: np.ndarray, end: np.ndarray) -> np.ndarray:

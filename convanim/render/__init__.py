@@ -14,16 +14,18 @@ from typing import Any
 
 import numpy as np
 
-from ..drawable import check_drawable, check_matrix, check_scatter, check_style
+from ..blocks import Separable
+from ..drawable import check_drawable, check_matrix, check_scatter, check_separable, check_style
 from ..layout import FLAT, TUTORIAL
 from ..options import SCATTER_STYLES, STYLES, DrawOptions, draw_options, with_draw_options
 from ..plan import Plan
 from ..spec import Spec
+from ..theme import Theme
 from ..values import numbers
 from .matrix import MatrixScene, matrix_figure
 from .mpl import DrawingScene
 from .scatter import ScatterScene
-from .scene import Scene
+from .scene import Scene, StagedScene
 
 __all__ = [
     "STYLES",
@@ -31,6 +33,7 @@ __all__ = [
     "MatrixScene",
     "ScatterScene",
     "Scene",
+    "StagedScene",
     "check_drawable",
     "check_matrix",
     "check_style",
@@ -48,8 +51,9 @@ def scene(
 
     Parameters
     ----------
-    spec : Spec or Plan
-        A 1- or 2-axis operation.
+    spec : Spec, Plan or Separable
+        An operation of 1 to 3 axes, any channels and groups; or a depthwise-separable
+        block (:func:`convanim.separable`), drawn in two stages.
     style : {"tutorial", "flat", "matrix", "scatter", "overlap", "scatter_gather"}, optional
         The look (``options.style`` when omitted); the last three draw a
         ``conv_transpose`` spec's stamps (:class:`ScatterScene`).
@@ -64,9 +68,6 @@ def scene(
     if style is not None:
         given = {**given, "style": style}
     options = draw_options(options, given)
-    # Refused before numbers are computed for it; MatrixScene checks the matrix view's
-    # ops itself, and DrawOptions has checked the option combinations.
-    check_drawable(spec)
     theme = options.theme
     if options.transparent:
         theme = theme.replace(background=(*theme.background[:3], 0.0))
@@ -76,6 +77,11 @@ def scene(
         "canvas": options.canvas,
         "fit": options.dpi is None,
     }
+    if isinstance(spec, Separable):
+        return _staged_scene(spec, options, theme, sizing)
+    # Refused before numbers are computed for it; MatrixScene checks the matrix view's
+    # ops itself, and DrawOptions has checked the option combinations.
+    check_drawable(spec)
     check_scatter(spec, options.style)
     if options.style == "matrix":
         return MatrixScene(
@@ -106,7 +112,20 @@ def scene(
         labels=options.labels,
         caption=options.caption,
         theme=theme,
+        out_channels_shown=options.out_channels_shown,
         **sizing,
+    )
+
+
+def _staged_scene(
+    block: Separable, options: DrawOptions, theme: Theme, sizing: dict[str, Any]
+) -> StagedScene:
+    """A depthwise-separable block's two-stage scene (tutorial or flat look)."""
+    check_separable(options)
+    look = {"tutorial": TUTORIAL, "flat": FLAT}[options.style]
+    taken = ("dpi", "values", "seed", "labels", "caption")
+    return StagedScene(
+        block, look, theme=theme, **{name: getattr(options, name) for name in taken}, **sizing
     )
 
 
@@ -116,8 +135,9 @@ def render(spec: Spec | Plan, style: str | None = None, **given: Any) -> Iterato
 
     Parameters
     ----------
-    spec : Spec or Plan
-        A 1- or 2-axis operation (3-axis specs are refused with a one-line error).
+    spec : Spec, Plan or Separable
+        An operation of 1 to 3 axes (several channels as stacks of planes, a third axis
+        as a stack of depth slices), or a depthwise-separable block.
     style : {"tutorial", "flat", "matrix", "scatter", "overlap", "scatter_gather"}
         The tutorial's slanted 3-D look, the numerical figures' flat one, or the matrix
         view (``y = C x``, one row of C per frame; see :func:`matrix_figure`). For a
@@ -138,6 +158,9 @@ def render(spec: Spec | Plan, style: str | None = None, **given: Any) -> Iterato
         kernel ``weight`` (or the one ``seed`` draws) in C.
     seed : int
         Seed of numpy's legacy generator for drawn values (1234, the tutorial's).
+    out_channels_shown : sequence of int, optional
+        The output channels to draw and animate (all up to four, else the first three
+        and an ellipsis).
     labels : bool
         Write "input" and "output" beside the planes.
     overlap : bool

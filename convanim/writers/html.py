@@ -255,8 +255,11 @@ def write_html(source: FrameSource, path: Path, options: WriteOptions) -> None:
     the_plan = getattr(scene, "plan", None)
     # A scene whose frames are not its plan's (the scatter views) says its own notes.
     notes = getattr(scene, "notes", None)
-    if notes is None:
-        notes = () if the_plan is None else frame_notes(the_plan, getattr(scene, "numbers", None))
+    if notes is None and the_plan is not None:
+        notes = frame_notes(
+            the_plan, getattr(scene, "numbers", None), getattr(scene, "frame_indices", None)
+        )
+    notes = notes or ()
     spec = getattr(scene, "spec", None)
     dark = getattr(options, "dark", None)
     page = player_html(
