@@ -315,7 +315,7 @@ def _render(args: argparse.Namespace) -> int:
     try:
         from .api import save
 
-        save(spec, path, format=format, progress=progress, **write, **drawing)
+        written = save(spec, path, format=format, progress=progress, **write, **drawing)
     except SpecError as error:
         raise _Exit(_flagged(error)) from None
     except ValueError as error:
@@ -323,10 +323,23 @@ def _render(args: argparse.Namespace) -> int:
     except OSError as error:
         raise _Exit(_os_message(error, path)) from None
     if args.markdown:
-        from .embed import markdown_snippet
-
-        print(markdown_snippet(path, spec.describe()))
+        print(_markdown(path, spec, drawing.get("theme"), written))
     return 0
+
+
+def _markdown(path: str, spec, themes, written) -> str:
+    """The snippet embedding what was written: with a theme pair (``--theme
+    tutorial,dark``), a <picture> that shows the dark file to dark-mode readers."""
+    from .api import paired_paths
+    from .embed import markdown_snippet
+
+    if not isinstance(written, list) or len(written) < 2:
+        return markdown_snippet(path, spec.describe())
+    # As the user typed them: the snippet goes into their page, beside the files.
+    paths = [str(name) for name in paired_paths(path, themes)]
+    names = [getattr(theme, "name", str(theme)) for theme in themes]
+    dark = names.index("dark") if "dark" in names[1:] else 1
+    return markdown_snippet(paths[0], spec.describe(), dark=paths[dark])
 
 
 def _duration_of_fps(text: str) -> int:

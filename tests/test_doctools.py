@@ -405,6 +405,19 @@ def test_markdown_light_and_dark_pair():
     assert markdown_snippet("x.webp", "x", width=300) == '<img alt="x" src="x.webp" width="300">'
 
 
+def test_markdown_of_a_theme_pair_is_a_picture_of_both_files(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    argv = ("render", "-i", "5", "-k", "3", "-s", "2", "--theme", "tutorial,dark")
+    status, out, err = _cli(capsys, *argv, "-o", "fig.gif", "--markdown", "-q")
+    assert status == 0, err
+    assert out == (
+        '<picture><source media="(prefers-color-scheme: dark)" srcset="fig.dark.gif">'
+        '<source media="(prefers-color-scheme: light)" srcset="fig.gif">'
+        '<img alt="conv 5x5, k 3, s 2 -&gt; 2x2" src="fig.gif"></picture>\n'
+    )
+    assert (tmp_path / "fig.gif").read_bytes() != (tmp_path / "fig.dark.gif").read_bytes()
+
+
 # -- the gallery links each tutorial animation's TikZ source ------------------------------
 def test_gallery_readme_links_each_tutorial_tex():
     from convanim.backends.tikz import tikz_document
