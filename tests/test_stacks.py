@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from convanim import Spec, SpecError, numbers, plan
@@ -74,6 +74,9 @@ def channel_specs(draw):
 @settings(max_examples=20, deadline=None)
 @given(channel_specs(), st.sampled_from([TUTORIAL, FLAT]))
 def test_each_frame_shades_the_channels_its_group_reads_and_writes_its_channel(spec, look):
+    # A one-channel spec is drawn by the two-plane layout (planes.py, tested on its own),
+    # which centres a smaller output on whole cells its own way: not these stacks.
+    assume(spec.in_channels > 1 or spec.out_channels > 1)
     drawn = scene(spec, look.name)
     drawing, the_plan = drawn.drawing, drawn.plan
     selection = select_channels(the_plan)
