@@ -74,10 +74,21 @@ class _Progress:
         self._source.save_figure(file, index, format)
 
 
-def check_write(writer, path, options: DrawOptions, frame: int | None) -> None:
-    """Before any drawing: refuse a path that cannot be written, and options the chosen
-    writer would silently ignore."""
-    check_output_path(path, directory=writer.directory)
+def check_write(
+    writer, path, options: DrawOptions, frame: int | None, *, check_path: bool = True
+) -> None:
+    """Before any drawing: refuse a path that cannot be written (unless ``check_path`` is
+    False: a gallery checks its folder itself), options the chosen writer would silently
+    ignore, and durations it cannot store."""
+    if check_path:
+        check_output_path(path, directory=writer.directory)
+    if options.duration < writer.min_duration:
+        raise invalid(
+            "duration",
+            options.duration,
+            f"at least {writer.min_duration} ms{writer.duration_reason}",
+            detail=f" for {writer.name.upper()}",
+        )
     if frame is not None and writer.animated and not writer.takes_frame:
         raise invalid(
             "frame",

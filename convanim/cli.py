@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import math
 import os
 import re
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import ClassVar
 
+# Light imports only (no numpy, no matplotlib): main() installs the Ctrl-C and SIGTERM
+# handling before anything heavy loads, so an interruption always reads the same.
 from . import __version__
-from .errors import SpecError
+from .errors import SHOWN_MAX, SpecError, shown
 from .options import OPTIONS
 from .spec import Spec
 
@@ -230,7 +234,15 @@ def _build_parser() -> _Parser:
     gallery.add_argument("--out", required=True, help="folder to write into")
     gallery.add_argument("--manifest", help="a manifest TOML file (default: the built-in gallery)")
     gallery.add_argument(
-        "-j", "--jobs", type=int, default=None, help="worker processes (all cores)"
+        "-j",
+        "--jobs",
+        default=None,
+        help="worker processes (all cores; at most one per animation and 2 per core)",
+    )
+    gallery.add_argument(
+        "--force",
+        action="store_true",
+        help="replace files of --out that no gallery wrote (a README.md of yours)",
     )
     gallery.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     _Parser.known_flags = _all_flags(parser)
@@ -257,33 +269,61 @@ def _render(args: argparse.Namespace) -> int:
         (args.frames_dir, "frames") if args.frames_dir is not None else (args.output, None)
     )
     progress = False if args.quiet else None
-    try:
-        from .api import save
+    from .api import save
+    from .writers import track_commits
 
-        save(spec, path, format=format, progress=progress, **write, **drawing)
-    except SpecError as error:
-        raise _Exit(_flagged(error)) from None
-    except ValueError as error:
-        raise _Exit(str(error)) from None
-    except OSError as error:
-        raise _Exit(_os_message(error, path)) from None
+    with track_commits() as written:
+        try:
+            save(spec, path, format=format, progress=progress, **write, **drawing)
+        except SpecError as error:
+            if error.parameter == "duration" and args.fps is not None:
+                raise _Exit(_fps_message(args.fps, path, format)) from None
+            raise _Exit(_flagged(error)) from None
+        except ValueError as error:
+            raise _Exit(str(error)) from None
+        except OSError as error:
+            raise _Exit(_os_message(error, path)) from None
+        except KeyboardInterrupt:
+            if written:  # the signal came once the file was in place: say so
+                raise _Interrupted(f"interrupted; {os.fspath(path)!r} was written") from None
+            raise
     return 0
+
+
+def _typed(text: str) -> str:
+    """A value as the user typed it, cut in the middle when too long for one line."""
+    return text if len(text) <= SHOWN_MAX else shown(text)
+
+
+def _fps_message(text: str, path: str, format: str | None) -> str:
+    """--fps too high for the format's shortest frame, said in frames per second."""
+    from .writers import writer_for
+
+    writer = writer_for(path, format)
+    # round(1000 / fps) >= min_duration, in whole frames per second
+    most = int(1000 / (writer.min_duration - 0.5))
+    return (
+        f"--fps: fps = {_typed(text)} is not valid for {writer.name.upper()}: expected at most "
+        f"{most} (frames of at least {writer.min_duration} ms{writer.duration_reason})"
+    )
 
 
 def _duration_of_fps(text: str) -> int:
     """Whole milliseconds per frame for ``--fps``, within the durations a GIF can hold."""
     # Durations are whole milliseconds between 1 and 655350 (GIF's 16-bit field of
     # hundredths of a second): that bounds the frame rate.
-    low, high = 1000 / 655_350, 1000
+    # The lowest rate is shown rounded up, so that the rate shown is itself valid.
+    low, high = math.ceil(1000 / 655_350 * 1e6) / 1e6, 1000
     try:
         fps = float(text)
     except ValueError:
         fps = None
     if fps is None or not low <= fps <= high:
         raise _Exit(
-            f"--fps: fps = {text} is not valid: expected a number between {low:.4f} and {high}"
+            f"--fps: fps = {_typed(text)} is not valid: expected a number between {low:g} "
+            f"and {high}"
         )
-    return round(1000 / fps)
+    return max(1, round(1000 / fps))
 
 
 def _os_message(error: OSError, path: str) -> str:
@@ -331,30 +371,60 @@ def _info(args: argparse.Namespace) -> int:
 def _gallery(args: argparse.Namespace) -> int:
     from .gallery import build_gallery
 
-    if args.jobs is not None and args.jobs < 1:
-        raise _Exit(f"--jobs: jobs = {args.jobs} is not valid: expected an integer >= 1")
     out = args.out
     if os.path.exists(out) and not os.path.isdir(out):
         raise _Exit(f"--out {out!r} is not valid: expected a folder")
     parent = os.path.dirname(os.path.abspath(out))
     if not os.path.isdir(parent):
         raise _Exit(f"--out {out!r} is not valid: expected a folder whose parent exists")
+    from .gallery import gallery_workers, load_manifest
+    from .writers import track_commits
+
+    jobs = _jobs(args.jobs)
     try:
-        # build_gallery checks the whole manifest before it writes anything.
-        written = build_gallery(
-            out, args.manifest, jobs=args.jobs, progress=False if args.quiet else None
-        )
+        # build_gallery checks the whole manifest before it writes anything, and moves
+        # its files in only when every one is finished.
+        count = len(load_manifest(args.manifest)[0])
+        workers, capped = gallery_workers(jobs, count)
+        if capped and jobs is not None and not args.quiet:
+            print(f"convanim: -j {jobs} capped at {workers} workers ({capped})", file=sys.stderr)
+        with track_commits() as moved:
+            try:
+                written = build_gallery(
+                    out,
+                    args.manifest,
+                    jobs=workers,
+                    progress=False if args.quiet else None,
+                    overwrite=args.force,
+                )
+            except KeyboardInterrupt:
+                if moved and Path(moved[-1]) == Path(out):
+                    raise _Interrupted(f"interrupted; the gallery was written to {out!r}") from None
+                raise _Interrupted(f"interrupted; nothing was written to {out!r}") from None
     except SpecError as error:
-        raise _Exit(str(error)) from None
+        raise _Exit(_gallery_flagged(error)) from None
     except OSError as error:
         raise _Exit(_os_message(error, out)) from None
-    except KeyboardInterrupt:
-        raise _Interrupted(
-            f"interrupted; animations finished before it are in {out!r}, no partial file"
-        ) from None
     if not args.quiet:
         print(f"wrote {len(written)} files to {out}", file=sys.stderr)
     return 0
+
+
+def _jobs(text: str | None) -> int | None:
+    """``-j`` as an integer, refused in one line (a 5,000-digit value shown cut)."""
+    if text is None:
+        return None
+    from .gallery import MAX_JOBS
+
+    stripped = text.strip()
+    expected = f"an integer between 1 and {MAX_JOBS}"
+    if not re.fullmatch(r"[0-9]{1,6}", stripped) or not 1 <= int(stripped) <= MAX_JOBS:
+        raise _Exit(f"--jobs: jobs = {_typed(text)} is not valid: expected {expected}")
+    return int(stripped)
+
+
+def _gallery_flagged(error: SpecError) -> str:
+    return f"--jobs: {error}" if error.parameter == "jobs" else str(error)
 
 
 class _Interrupted(Exception):
@@ -368,12 +438,12 @@ def _terminate(signum: int, frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (2 for a user error)."""
-    parser = _build_parser()
     try:
         previous = signal.signal(signal.SIGTERM, _terminate)
     except ValueError:  # not the main thread (main() called from a thread): leave it be
         previous = None
     try:
+        parser = _build_parser()
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help()

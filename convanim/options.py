@@ -20,14 +20,16 @@ import json
 import math
 import numbers
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Literal
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import SpecError, invalid
 from .theme import THEMES, Theme, theme_named
+
+if TYPE_CHECKING:  # numpy is imported where an array is checked: the command line
+    import numpy as np  # reads this table before numpy has loaded (and a Ctrl-C can come)
 
 __all__ = [
     "OPTIONS",
@@ -136,7 +138,7 @@ class Option:
             return None
         kind = self.kind
         if kind == "flag":
-            if not isinstance(value, (bool, np.bool_)):
+            if not isinstance(value, bool) and not _numpy_bool(value):
                 raise invalid(self.name, value, self.expected)
             return bool(value)
         if kind in ("int", "number"):
@@ -175,18 +177,32 @@ class Option:
                 return stripped
             if self.name == "padding" and ":" in stripped and _PAIRS.match(stripped):
                 # before:after per axis, e.g. 2:0 (causal 1-D) or 1:2x0:1
-                return tuple(
-                    tuple(int(side) for side in part.split(":")) if ":" in part else int(part)
-                    for part in stripped.split("x")
-                )
+                try:
+                    return tuple(
+                        tuple(int(side) for side in part.split(":")) if ":" in part else int(part)
+                        for part in stripped.split("x")
+                    )
+                except ValueError:  # past Python's 4,300 digits
+                    raise invalid(
+                        self.name, text, f"integers of at most {2**63 - 1} (int64)"
+                    ) from None
             if not _SIZE.match(stripped):
                 raise invalid(self.name, text, self.expected)
-            parts = tuple(int(part) for part in stripped.split("x"))
+            try:
+                parts = tuple(int(part) for part in stripped.split("x"))
+            except ValueError:  # past Python's 4,300 digits: far past any valid size
+                raise invalid(
+                    self.name, text, f"an integer of at most {2**63 - 1} (int64)"
+                ) from None
             return parts[0] if len(parts) == 1 else parts
         if self.kind == "int":
             if not _INT.match(stripped):
                 raise invalid(self.name, text, self.expected)
-            return self.check(int(stripped))
+            try:
+                number = int(stripped)
+            except ValueError:  # past Python's 4,300 digits
+                raise invalid(self.name, text, self.expected) from None
+            return self.check(number)
         if self.kind == "number":
             try:
                 number = float(stripped)
@@ -208,11 +224,19 @@ class Option:
         return self.check(stripped)
 
 
+def _numpy_bool(value: object) -> bool:
+    # Only an array's element can be a numpy bool, and then numpy is loaded.
+    numpy = sys.modules.get("numpy")
+    return numpy is not None and isinstance(value, numpy.bool_)
+
+
 def _show(number: float) -> str:
     return f"{number:g}" if isinstance(number, float) else str(number)
 
 
 def _array(name: str, value: Any, expected: str) -> np.ndarray:
+    import numpy as np
+
     def numeric(item: object) -> bool:
         if isinstance(item, (list, tuple)):
             return bool(item) and all(numeric(part) for part in item)

@@ -37,19 +37,19 @@ import functools
 import hashlib
 import json
 import os
+import re
 import time
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
-from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from . import __version__
 from .drawable import check_drawable
-from .errors import SpecError
+from .errors import SpecError, shown
 from .options import OPTIONS, DrawOptions
 from .spec import Spec
 
@@ -74,23 +74,76 @@ class _Unknown(str):
     """The value of an option the directive does not have (reported by ``run``)."""
 
 
-class _OptionSpec(dict):
-    """The directive's options; an unknown one is kept, to be refused in one line.
-
-    docutils refuses an unknown option itself, with a multi-line message that quotes
-    the whole directive; answering every name lets ``run`` say it in one line instead.
-    """
-
-    def __missing__(self, name: str):
-        return _Unknown
-
-
 class _OptionError(Exception):
-    """One line about one option (``option`` None: about the directive as a whole)."""
+    """One line about one option (``option`` None: about the directive as a whole);
+    ``offset`` is its line within the directive when known."""
 
-    def __init__(self, option: str | None, message: str) -> None:
+    def __init__(self, option: str | None, message: str, offset: int | None = None) -> None:
         super().__init__(message)
         self.option = option
+        self.offset = offset
+
+
+_FIELD = re.compile(r":((?:[^:\\]|\\.)+):(?:\s+(.*?))?\s*$")
+
+
+def _read_options(block_text: str) -> dict[str, str]:
+    """The directive's options from its text, refusing what docutils would only log.
+
+    docutils drops a directive given content, an argument or one option twice, with an
+    error the build survives; read here, each is the directive's own one-line error.
+    """
+    lines = block_text.splitlines()
+    options: dict[str, str] = {}
+    current: str | None = None
+    indent = 0
+    head = re.sub(r"^\s*\.\.\s+convanim\s*::", "", lines[0]) if lines else ""
+    if head.strip():
+        raise _OptionError(
+            None,
+            f"argument {shown(head.strip())} is not valid: expected none (everything is an "
+            "option, like :input: 5)",
+            0,
+        )
+    for offset, line in enumerate(lines[1:], start=1):
+        if not line.strip():
+            if options:  # a blank line ends the options: what follows is content
+                rest = [later for later in lines[offset:] if later.strip()]
+                if rest:
+                    where = offset + next(i for i, t in enumerate(lines[offset:]) if t.strip())
+                    raise _OptionError(
+                        None,
+                        f"content {shown(rest[0].strip())} is not valid: expected no content "
+                        "(only options; write text outside the directive)",
+                        where,
+                    )
+                break
+            continue
+        match = _FIELD.match(line.strip())
+        depth = len(line) - len(line.lstrip())
+        if match and (current is None or depth <= indent):
+            current, indent = match.group(1), depth
+            if current in options:
+                raise _OptionError(
+                    current,
+                    f"option :{current}: is given twice: expected each option once",
+                    offset,
+                )
+            value = match.group(2) or ""
+            options[current] = value if current in _OPTIONS else _Unknown(value)
+        elif current is not None and depth > indent:
+            # an indented continuation of the option above (a long :x: list)
+            joined = f"{options[current]}\n{line.strip()}"
+            options[current] = _Unknown(joined) if current not in _OPTIONS else joined
+        else:
+            kind = "argument" if not options else "content"
+            raise _OptionError(
+                None,
+                f"{kind} {shown(line.strip())} is not valid: expected only options "
+                "(like :input: 5)",
+                offset,
+            )
+    return options
 
 
 def _fail(option: str, message: str) -> _OptionError:
@@ -217,10 +270,14 @@ def cache_name(spec: Spec, render: dict[str, Any]) -> str:
 class ConvanimDirective(SphinxDirective):
     """``.. convanim::``: one animation, rendered at build time and cached by spec."""
 
-    has_content = False
+    # docutils would refuse content, an argument or a repeated option by logging an
+    # error and dropping the directive (the build succeeds): everything is taken as
+    # written and read by _read_options, which makes each the directive's own error.
+    has_content = True
     required_arguments = 0
-    optional_arguments = 0
-    option_spec = _OptionSpec(dict.fromkeys(_OPTIONS, directives.unchanged))
+    optional_arguments = 1
+    final_argument_whitespace = True
+    option_spec = None
 
     def _option_line(self, option: str | None) -> int:
         """The absolute line of ``:option:`` in the directive, or the directive's own."""
@@ -231,13 +288,19 @@ class ConvanimDirective(SphinxDirective):
         return self.lineno
 
     def _report(self, error: _OptionError) -> list[nodes.Node]:
-        source, line = self.state_machine.get_source_and_line(self._option_line(error.option))
+        line = (
+            self.lineno + error.offset
+            if getattr(error, "offset", None) is not None
+            else self._option_line(error.option)
+        )
+        source, line = self.state_machine.get_source_and_line(line)
         logger.error("convanim %s", error, location=f"{source}:{line}")
         _failures(self.env).add(self.env.docname)
         return []
 
     def run(self) -> list[nodes.Node]:
         try:
+            self.options = _read_options(self.block_text)
             spec, render, alt = _parse(self.options)
         except _OptionError as error:
             return self._report(error)

@@ -16,6 +16,7 @@ from ..plan import Plan, plan
 from ..spec import Spec
 from ..theme import TUTORIAL_THEME, Theme
 from ..values import Numbers
+from ._blit import drawn_with_defaults
 from .mpl import DrawingScene, measure_for
 
 __all__ = ["Scene"]
@@ -49,6 +50,7 @@ class Scene(DrawingScene):
     :attr:`drawing` is the picture as data.
     """
 
+    @drawn_with_defaults
     def __init__(
         self,
         spec: Spec | Plan,
