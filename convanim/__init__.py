@@ -42,7 +42,17 @@ _LAZY = {
     "explore": "convanim.explore",
 }
 # Subpackages reached as attributes; convanim.render is also callable (= render.render).
-_SUBMODULES = ("render", "layout", "writers", "gallery", "options", "theme", "errors")
+_SUBMODULES = (
+    "render",
+    "layout",
+    "writers",
+    "gallery",
+    "options",
+    "theme",
+    "errors",
+    "compute",
+    "values",
+)
 
 __all__ = [
     "OPS",

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from convanim import Spec, cli
@@ -69,7 +69,7 @@ def one_error_line(result: subprocess.CompletedProcess, status: int = 2) -> str:
 
 def entry(name: str, **fields: object) -> str:
     body = {"op": "conv", "input_size": 3, "kernel_size": 2, **fields}
-    lines = [f"name = {name!r}"]
+    lines = [f"name = {_toml(name)}"]
     for key, value in body.items():
         lines.append(f"{key} = {_toml(value)}")
     return "[[animation]]\n" + "\n".join(lines) + "\n"
@@ -671,11 +671,18 @@ NAMES = st.one_of(
 USER_FILES = {"README.md": b"my readme\n", "user.gif": b"GIF89a mine", "notes.txt": b"notes"}
 
 
+@example(  # a user's README.md: the old code replaced it
+    entries=[("good", {"input_size": 3, "kernel_size": 2})], user_files={"README.md"}
+)
+@example(  # refused at render time, after the good entry's GIF was written
+    entries=[("good", {"input_size": 3, "kernel_size": 2}), ("bad", {"duration": 10})],
+    user_files={"notes.txt"},
+)
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    entries=st.lists(st.tuples(NAMES, st.one_of(GOOD, BAD)), min_size=1, max_size=4),
+    entries=st.lists(st.tuples(NAMES, st.one_of(GOOD, GOOD, BAD)), min_size=1, max_size=4),
     user_files=st.sets(st.sampled_from(sorted(USER_FILES))),
 )
 def test_random_manifests_write_everything_or_nothing(tmp_path_factory, entries, user_files):
