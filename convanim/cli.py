@@ -404,7 +404,8 @@ def _gallery(args: argparse.Namespace) -> int:
     except SpecError as error:
         raise _Exit(_gallery_flagged(error)) from None
     except OSError as error:
-        raise _Exit(_os_message(error, out)) from None
+        # The build is all or nothing: a failure, even midway, leaves --out as it was.
+        raise _Exit(f"{_os_message(error, out)}; nothing was written to {out!r}") from None
     if not args.quiet:
         print(f"wrote {len(written)} files to {out}", file=sys.stderr)
     return 0

@@ -163,7 +163,7 @@ def test_a_name_too_long_for_the_file_system_is_refused_first(tmp_path):
     assert not (tmp_path / "g").exists()
 
 
-def test_a_build_failing_midway_leaves_nothing_new(tmp_path, monkeypatch):
+def test_a_build_failing_midway_leaves_nothing_new(tmp_path, monkeypatch, capsys):
     from convanim import api
 
     manifest = tmp_path / "m.toml"
@@ -183,6 +183,14 @@ def test_a_build_failing_midway_leaves_nothing_new(tmp_path, monkeypatch):
         build_gallery(out, manifest, jobs=1, progress=False)
     assert caught.value.filename == str(out / "third.gif")  # named, not the staging path
     assert snapshot(out) == {"mine.txt": b"mine"}  # first and second were not moved in
+    # the command line says so
+    status = cli.main(["gallery", "--out", str(out), "--manifest", str(manifest), "-q", "-j", "1"])
+    assert status == 2
+    assert capsys.readouterr().err == (
+        f"convanim: error: cannot write '{out / 'third.gif'}': No space left on device; "
+        f"nothing was written to '{out}'\n"
+    )
+    assert snapshot(out) == {"mine.txt": b"mine"}
 
 
 # -- 20.3 and 22.7: names are file names ----------------------------------------------
