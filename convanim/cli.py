@@ -432,17 +432,39 @@ class _Interrupted(Exception):
     """Ctrl-C, with what it leaves behind said in one line."""
 
 
+_RECEIVED: list[int] = []
+"""The signals this run received: one a library swallowed must still be reported."""
+
+
 def _terminate(signum: int, frame: object) -> None:
     # SIGTERM (kill, a CI timeout) unwinds like Ctrl-C, so temporary files are removed.
+    _RECEIVED.append(signum)
     raise KeyboardInterrupt
+
+
+def _install_interrupts() -> dict[int, object]:
+    """Ctrl-C and SIGTERM raise KeyboardInterrupt and are recorded; returns what to
+    restore (nothing off the main thread, where main() leaves signals alone)."""
+    previous = {}
+    try:
+        previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, _terminate)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not ignored
+            previous[signal.SIGINT] = signal.signal(signal.SIGINT, _terminate)
+    except ValueError:  # not the main thread (main() called from a thread)
+        pass
+    return previous
+
+
+def _output_of(args: argparse.Namespace) -> str | None:
+    if args.command == "render":
+        return args.output if args.output is not None else args.frames_dir
+    return args.out if args.command == "gallery" else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (2 for a user error)."""
-    try:
-        previous = signal.signal(signal.SIGTERM, _terminate)
-    except ValueError:  # not the main thread (main() called from a thread): leave it be
-        previous = None
+    _RECEIVED.clear()
+    previous = _install_interrupts()  # first: before anything heavy is imported
     try:
         parser = _build_parser()
         args = parser.parse_args(argv)
@@ -452,6 +474,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = {"render": _render, "info": _info, "gallery": _gallery}[args.command]
         status = handler(args)
         sys.stdout.flush()
+        if _RECEIVED and status == 0:
+            # Interrupted, but a library swallowed it and the work finished: say what
+            # is there rather than exit 0 as if nothing happened.
+            output = _output_of(args)
+            done = f"{output!r} was written" if output is not None else "it had finished"
+            print(f"convanim: interrupted; {done}", file=sys.stderr)
+            return 130
         return status
     except _Exit as error:
         print(f"convanim: error: {error}", file=sys.stderr)
@@ -469,8 +498,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 if __name__ == "__main__":

@@ -506,7 +506,7 @@ def test_a_signal_after_the_replace_says_the_file_was_written(tmp_path, capsys, 
         assert image.n_frames == 4  # and it is whole
 
 
-def test_a_signal_before_the_replace_writes_nothing(tmp_path, capsys, monkeypatch):
+def test_a_signal_while_the_file_moves_in_waits_until_it_is_in(tmp_path, capsys, monkeypatch):
     from convanim import writers
 
     target = tmp_path / "x.gif"
@@ -521,6 +521,27 @@ def test_a_signal_before_the_replace_writes_nothing(tmp_path, capsys, monkeypatc
     # the signal came inside the held moment: the file went in, and the message says so
     assert status == 130
     assert captured.err == f"convanim: interrupted; '{target}' was written\n"
+    assert target.read_bytes().startswith(b"GIF89a")
+
+
+def test_a_signal_a_library_swallows_is_still_reported(tmp_path, capsys, monkeypatch):
+    from convanim import api
+
+    target = tmp_path / "x.gif"
+    real = api.build_scene
+
+    def swallowing(*args, **kwargs):
+        try:  # a library catching KeyboardInterrupt (and warning) instead of unwinding
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.01)
+        except KeyboardInterrupt:
+            pass
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(api, "build_scene", swallowing)
+    status = cli.main(["render", "-i", "4", "-k", "3", "-q", "-o", str(target)])
+    assert status == 130  # not 0, as if nothing happened
+    assert capsys.readouterr().err == f"convanim: interrupted; '{target}' was written\n"
     assert target.read_bytes().startswith(b"GIF89a")
 
 
