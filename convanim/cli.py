@@ -462,7 +462,13 @@ def _output_of(args: argparse.Namespace) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (2 for a user error)."""
+    """Run the command line; return the exit status (2 for a user error, 130 when
+    interrupted).
+
+    Without ``argv`` (the ``convanim`` program) Ctrl-C and SIGTERM are ignored once the
+    status is returned, while the interpreter exits; with ``argv`` the signal handlers
+    in place before are restored.
+    """
     _RECEIVED.clear()
     previous = _install_interrupts()  # first: before anything heavy is imported
     try:
@@ -499,7 +505,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     finally:
         for number, handler in previous.items():
-            signal.signal(number, handler)
+            # As the program (no argv: the console script, python -m), the work is
+            # done and said: a signal while the interpreter exits must not kill it
+            # with another outcome. Called with argv (a test, a script), hand back.
+            signal.signal(number, signal.SIG_IGN if argv is None else handler)
 
 
 if __name__ == "__main__":
