@@ -40,6 +40,8 @@ _LAZY = {
     "DrawOptions": "convanim.options",
     "Theme": "convanim.theme",
     "explore": "convanim.explore",
+    "Separable": "convanim.blocks",
+    "separable": "convanim.blocks",
 }
 # Subpackages reached as attributes; convanim.render is also callable (= render.render).
 _SUBMODULES = (
@@ -63,6 +65,7 @@ __all__ = [
     "Frame",
     "Numbers",
     "Plan",
+    "Separable",
     "Spec",
     "SpecError",
     "Theme",
@@ -76,6 +79,7 @@ __all__ = [
     "plan",
     "render",
     "save",
+    "separable",
 ]
 
 
@@ -104,3 +108,11 @@ class _Package(types.ModuleType):
 
 
 sys.modules[__name__].__class__ = _Package
+
+
+def _get_sg_image_scraper():
+    """sphinx-gallery's hook for ``"image_scrapers": ("convanim",)``, as pyvista's: the
+    :func:`convanim.sphinxext.scraper` (imported only then: it needs Sphinx)."""
+    from .sphinxext import scraper
+
+    return scraper

@@ -101,9 +101,10 @@ class Animation:
         else:
             raise TypeError(f"spec = {spec!r} is not valid: expected a convanim Spec or Plan")
         self._options = draw_options(options, given)
-        from .drawable import check_drawable, check_matrix
+        from .drawable import check_drawable, check_matrix, check_scatter
 
         check_drawable(spec)
+        check_scatter(spec, self._options.style)
         if self._options.style == "matrix":
             check_matrix(spec, labels=False, caption=False, values=False)
         self._plan = the_plan if the_plan is not None else plan(spec)
@@ -139,7 +140,12 @@ class Animation:
         return self._options
 
     def __len__(self) -> int:
-        return self._plan.spec.num_frames
+        if self._options.style == "matrix":
+            return self._plan.spec.num_frames
+        # A stack of planes may animate a subset of the output channels.
+        from .layout.stacks import animated_frames
+
+        return len(animated_frames(self._plan, self._options.out_channels_shown))
 
     def __repr__(self) -> str:
         return (
@@ -175,7 +181,7 @@ class Animation:
         This is :func:`convanim.save` with this animation's options, drawn by this
         animation's own scene (built once); ``overrides`` replace drawing options (a new
         scene is drawn for those) or give ``save``'s others (``frame``, ``format``,
-        ``progress``, ``callback``).
+        ``tex``, ``progress``, ``callback``).
 
         Returns
         -------
@@ -188,12 +194,12 @@ class Animation:
 
         drawing = {k: v for k, v in overrides.items() if k in draw_option_names()}
         rest = {k: v for k, v in overrides.items() if k not in drawing}
-        unknown = set(rest) - {"frame", "format", "progress", "callback"}
+        unknown = set(rest) - {"frame", "tex", "format", "progress", "callback"}
         if unknown:
             raise TypeError(f"save() got an unexpected keyword argument {sorted(unknown)[0]!r}")
         options = self._options.replace(**drawing) if drawing else self._options
         writer = writer_for(path, rest.pop("format", None))
-        check_write(writer, path, options, rest.get("frame"))
+        check_write(writer, path, options, rest.get("frame"), rest.get("tex"))
         if options is self._options or _same_picture(options, self._options):
             the_scene = self._get_scene()
         else:
@@ -311,7 +317,8 @@ class Animation:
             f'height="{height}" class="convanim-animation">'
         )
 
-    def _player_html(self) -> str:
+    def _player_html(self, player_id: str | None = None, title: str | None = None) -> str:
+        """The player as one ``<div>`` (ids from ``player_id``, random by default)."""
         import uuid
 
         from .layout.notes import frame_notes
@@ -321,12 +328,14 @@ class Animation:
         return player_html(
             scene.drawing,
             dpi=scene.dpi,
-            notes=frame_notes(self._plan, getattr(scene, "numbers", None)),
+            notes=frame_notes(
+                self._plan, getattr(scene, "numbers", None), getattr(scene, "frame_indices", None)
+            ),
             duration=self._options.duration,
             loop=self._options.loop,
-            title=self.spec.describe(),
+            title=title or self.spec.describe(),
             full_page=False,
-            player_id=f"convanim-{uuid.uuid4().hex[:12]}",
+            player_id=player_id or f"convanim-{uuid.uuid4().hex[:12]}",
         )
 
     def _repr_html_(self) -> str:

@@ -18,7 +18,7 @@ from .render import scene as build_scene
 from .spec import Spec
 from .writers import WriteOptions, atomic_output, check_output_path, writer_for
 
-__all__ = ["check_write", "save", "write_scene"]
+__all__ = ["check_write", "paired_paths", "save", "write_scene"]
 
 
 class _Progress:
@@ -73,9 +73,27 @@ class _Progress:
     def save_figure(self, file, index: int, format: str) -> None:
         self._source.save_figure(file, index, format)
 
+    def frame_rgba(self, index: int) -> np.ndarray:
+        frame = getattr(self._source, "frame_rgba", None)
+        if frame is not None:
+            return frame(index)
+        rgb = self._source.frame(index)
+        return np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+
+    @property
+    def transparent(self) -> bool:
+        """Whether frames carry alpha (a transparent background)."""
+        return bool(getattr(self._source, "transparent", False))
+
 
 def check_write(
-    writer, path, options: DrawOptions, frame: int | None, *, check_path: bool = True
+    writer,
+    path,
+    options: DrawOptions,
+    frame: int | None,
+    tex: str | None = None,
+    *,
+    check_path: bool = True,
 ) -> None:
     """Before any drawing: refuse a path that cannot be written (unless ``check_path`` is
     False: a gallery checks its folder itself), options the chosen writer would silently
@@ -89,11 +107,34 @@ def check_write(
             f"at least {writer.min_duration} ms{writer.duration_reason}",
             detail=f" for {writer.name.upper()}",
         )
+    if tex is not None:
+        option("tex").check(tex)
+        if writer.name != "tikz":
+            raise invalid(
+                "tex",
+                tex,
+                "no tex (only a .tex file has a variant)",
+                detail=f" with the {writer.name} writer",
+            )
+        if frame is not None and tex != "picture":
+            raise invalid(
+                "frame",
+                frame,
+                f"no frame (a {tex} .tex file holds every frame; a still is the picture variant)",
+            )
     if frame is not None and writer.animated and not writer.takes_frame:
         raise invalid(
             "frame",
             frame,
             "no frame (an animated format shows every frame; a still is .png, .svg or .pdf)",
+            detail=f" with the {writer.name} writer",
+        )
+    if options.transparent and not writer.alpha:
+        raise invalid(
+            "transparent",
+            True,
+            "False (.png, .apng, .webp, .gif, .svg, .pdf, .html and .tex keep a transparent "
+            "background)",
             detail=f" with the {writer.name} writer",
         )
     if options.loop != 0 and not writer.loops:
@@ -111,6 +152,7 @@ def save(
     path: str | os.PathLike[str],
     *,
     frame: int | None = None,
+    tex: str | None = None,
     format: str | None = None,
     progress: bool | None = None,
     callback: Callable[[int, int], None] | None = None,
@@ -128,7 +170,12 @@ def save(
         file beside it and moved into place when complete: a failed or interrupted run
         leaves no partial file and an existing file untouched.
     frame : int, optional
-        The frame a still (.png, .svg, .pdf) shows (0); refused for animated formats.
+        The frame a still (.png, .svg, .pdf, a .tex picture) shows (0); refused for
+        animated formats.
+    tex : {"picture", "standalone", "beamer", "animate"}, optional
+        What a ``.tex`` file is (``"picture"``): a ``tikzpicture`` of ``frame`` to
+        ``\\input``, a standalone document of one page per frame, beamer overlays or an
+        ``animateinline`` (see :mod:`convanim.backends.tikz`); refused for other formats.
     format : str, optional
         A writer name, overriding the extension (see :func:`convanim.writers.writers`).
     progress : bool, optional
@@ -141,19 +188,80 @@ def save(
         The drawing options (:class:`~convanim.options.DrawOptions`; see
         :func:`convanim.render.render`): ``duration`` in milliseconds per frame,
         ``loop`` the times to play (0: forever; GIF, WebP and APNG).
+    colors, transparent, width, height, canvas
+        Roles of the theme recoloured (``{"input": "tab:orange"}``), no background,
+        an exact width or height in pixels, an exact ``(width, height)`` canvas with
+        the drawing centred. ``theme`` may name several themes (``"tutorial,dark"``
+        or a tuple): one file each, see Returns.
 
     Returns
     -------
-    pathlib.Path
-        The path written.
+    pathlib.Path or list of pathlib.Path
+        The path written; with several themes (``theme=("tutorial", "dark")`` or
+        ``"tutorial,dark"``), every path, the first theme's at ``path`` and each other's
+        beside it named after the theme (``fig.dark.gif``; see :func:`paired_paths`).
     """
+    themes = _themes(given.get("theme"))
+    if themes is not None:
+        targets = paired_paths(path, themes)
+        # Every theme's options and path are checked before the first file is drawn.
+        requests = []
+        for theme, target in zip(themes, targets, strict=True):
+            each = draw_options(options, {**given, "theme": theme})
+            writer = writer_for(target, format)
+            check_write(writer, target, each, frame)
+            requests.append((target, writer, each))
+        return [
+            write_scene(
+                build_scene(spec, options=each),
+                target,
+                writer,
+                each,
+                frame=frame,
+                progress=progress,
+                callback=callback,
+            )
+            for target, writer, each in requests
+        ]
     writer = writer_for(path, format)
     options = draw_options(options, given)
-    check_write(writer, path, options, frame)
+    check_write(writer, path, options, frame, tex)
     the_scene = build_scene(spec, options=options)
     return write_scene(
-        the_scene, path, writer, options, frame=frame, progress=progress, callback=callback
+        the_scene,
+        path,
+        writer,
+        options,
+        frame=frame,
+        tex=tex,
+        progress=progress,
+        callback=callback,
     )
+
+
+def _themes(theme: object) -> tuple | None:
+    """The themes of a paired request (several themes), or None for one theme."""
+    if isinstance(theme, str) and "," in theme:
+        theme = option("theme").parse(theme)
+    if isinstance(theme, (tuple, list)) and theme and not isinstance(theme[0], (int, float)):
+        themes = tuple(option("theme").check(each) for each in theme)
+        names = [each.name for each in themes]
+        if len(set(names)) != len(names):
+            raise invalid("theme", ",".join(names), "themes of different names (each names a file)")
+        return themes
+    return None
+
+
+def paired_paths(path: str | os.PathLike[str], themes) -> list[Path]:
+    """Where each of ``themes`` goes: the first at ``path``, each other beside it with
+    the theme's name before the extension (``fig.gif``, ``fig.dark.gif``)."""
+    target = Path(path)
+    paths = [target]
+    for theme in list(themes)[1:]:
+        name = getattr(theme, "name", str(theme))
+        safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name) or "theme"
+        paths.append(target.with_name(f"{target.stem}.{safe}{target.suffix}"))
+    return paths
 
 
 def write_scene(
@@ -163,13 +271,15 @@ def write_scene(
     options: DrawOptions,
     *,
     frame: int | None = None,
+    tex: str | None = None,
     progress: bool | None = None,
     callback: Callable[[int, int], None] | None = None,
 ) -> Path:
     """Write an already built scene with ``writer``: the one pipeline every caller shares
     (:func:`save`, :meth:`Animation.save <convanim.Animation.save>`, the notebook's GIF,
     galleries). Callers check the request first (:func:`check_write`)."""
-    if not writer.animated:  # only a still shows one frame
+    if not writer.animated or (tex in (None, "picture") and writer.takes_frame):
+        # a still (or a .tex picture) shows one frame
         last = len(the_scene) - 1
         frame = replace(option("frame"), low=0, high=last).check(0 if frame is None else frame)
     if progress is None:
@@ -180,7 +290,9 @@ def write_scene(
 
         bar = tqdm(total=len(the_scene), unit="frame", desc=Path(path).name, leave=False)
     source = _Progress(the_scene, callback, bar)
-    write_options = WriteOptions(duration=options.duration, loop=options.loop, frame=frame or 0)
+    write_options = WriteOptions(
+        duration=options.duration, loop=options.loop, frame=frame or 0, tex=tex or "picture"
+    )
     try:
         with atomic_output(path, directory=writer.directory, owned=writer.owned) as temporary:
             writer.write(source, temporary, write_options)

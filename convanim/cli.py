@@ -20,6 +20,7 @@ from typing import ClassVar
 # Light imports only (no numpy, no matplotlib): main() installs the Ctrl-C and SIGTERM
 # handling before anything heavy loads, so an interruption always reads the same.
 from . import __version__
+from .blocks import Separable, separable
 from .errors import SHOWN_MAX, SpecError, shown
 from .options import OPTIONS
 from .spec import Spec
@@ -95,7 +96,8 @@ def _add_options(parser: argparse.ArgumentParser, group: str, title: str | None 
             *names,
             dest=entry.name,
             default=None,
-            metavar=metavar,
+            metavar="ROLE=COLOR" if entry.kind == "colors" else metavar,
+            action="append" if entry.kind == "colors" else "store",
             # --layer gives the kernel: required options are checked by _spec
             required=entry.required and entry.name != "kernel_size",
             help=entry.help + default,
@@ -116,6 +118,8 @@ def _values(args: argparse.Namespace, group: str) -> dict[str, object]:
         text = getattr(args, entry.name, None)
         if text is None:
             continue
+        if isinstance(text, list):  # a repeatable flag (--color): every value, in order
+            text = ",".join(text)
         try:
             given[entry.name] = entry.flag_value if entry.kind == "flag" else entry.parse(text)
         except SpecError as error:
@@ -132,6 +136,12 @@ def _add_spec_arguments(parser: argparse.ArgumentParser) -> None:
         "--layer",
         help='a torch.nn layer as written in code, e.g. "nn.Conv2d(3, 8, 3, stride=2)" '
         "(literals only, never evaluated); -i gives its spatial size",
+    )
+    group.add_argument(
+        "--separable",
+        action="store_true",
+        help="a depthwise-separable block: a depthwise conv of -k over --in-channels, "
+        "then a 1x1 conv to --out-channels, drawn in two stages",
     )
     group.add_argument(
         "--axes",
@@ -158,6 +168,8 @@ def _spec(args: argparse.Namespace) -> Spec:
             return spec_from_layer_text(args.layer, values["input_size"], values.get("in_channels"))
         except SpecError as error:
             raise _Exit(f"--layer: {error}") from None
+    if args.separable:
+        return _separable(args, values)
     if "kernel_size" not in values:
         raise _Exit(
             "the following arguments are required: -k/--kernel (or --layer) "
@@ -190,6 +202,29 @@ def _spec(args: argparse.Namespace) -> Spec:
         raise _Exit(_flagged(error)) from None
 
 
+def _separable(args: argparse.Namespace, values: dict) -> Separable:
+    """``--separable``: the depthwise and pointwise stages from the spec flags."""
+    if args.layer is not None or args.transposed or values.get("op", "conv") != "conv":
+        raise _Exit("--separable is not valid with --layer, --transposed or --op: expected a conv")
+    allowed = ("input_size", "kernel_size", "stride", "padding", "dilation", "padding_mode")
+    for name in values:
+        if name not in (*allowed, "op", "in_channels", "out_channels"):
+            raise _Exit(f"{_FLAG[name]} is not valid with --separable: expected it without")
+    for name in ("kernel_size", "in_channels", "out_channels"):
+        if name not in values:
+            raise _Exit(f"{_FLAG[name]} is required with --separable")
+    try:
+        return separable(
+            values["input_size"],
+            values["kernel_size"],
+            in_channels=values["in_channels"],
+            out_channels=values["out_channels"],
+            **{name: values[name] for name in allowed[2:] if name in values},
+        )
+    except SpecError as error:
+        raise _Exit(_flagged(error)) from None
+
+
 def _build_parser() -> _Parser:
     parser = _Parser(
         prog="convanim",
@@ -213,10 +248,22 @@ def _build_parser() -> _Parser:
     look.add_argument(
         "--matrix", action="store_true", help="the matrix view y = C x (same as --style matrix)"
     )
+    look.add_argument(
+        "--standalone",
+        action="store_true",
+        help="a .tex document that compiles on its own, a page per frame (--tex standalone)",
+    )
     look.add_argument("--fps", help="frames per second (instead of --duration)")
     target = look.add_mutually_exclusive_group(required=True)
-    target.add_argument("-o", "--output", help="output file: .gif .mp4 .webp .apng .png .svg .pdf")
+    target.add_argument(
+        "-o", "--output", help="output file: .gif .mp4 .webp .apng .png .svg .pdf .html .tex"
+    )
     target.add_argument("--frames-dir", help="write numbered PNG frames into this folder")
+    look.add_argument(
+        "--markdown",
+        action="store_true",
+        help="then print the Markdown that embeds the file (for a README)",
+    )
     look.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
     info = commands.add_parser(
@@ -265,6 +312,14 @@ def _render(args: argparse.Namespace) -> int:
             raise _Exit("--fps is not valid with --duration: expected one of them")
         drawing["duration"] = _duration_of_fps(args.fps)
     write = _values(args, "write")
+    if args.standalone:
+        if write.get("tex", "standalone") != "standalone":
+            raise _Exit(
+                f"--standalone is not valid with --tex {write['tex']}: expected one of them"
+            )
+        write["tex"] = "standalone"
+    if args.markdown and args.frames_dir is not None:
+        raise _Exit("--markdown is not valid with --frames-dir: expected -o FILE")
     path, format = (
         (args.frames_dir, "frames") if args.frames_dir is not None else (args.output, None)
     )
@@ -284,9 +339,16 @@ def _render(args: argparse.Namespace) -> int:
         except OSError as error:
             raise _Exit(_os_message(error, path)) from None
         except KeyboardInterrupt:
+            if len(written) > 1:  # paired themes: say which files are in place
+                names = ", ".join(repr(os.fspath(each)) for each in written)
+                raise _Interrupted(f"interrupted; {names} were written") from None
             if written:  # the signal came once the file was in place: say so
                 raise _Interrupted(f"interrupted; {os.fspath(path)!r} was written") from None
             raise
+    if args.markdown:
+        from .embed import markdown_snippet
+
+        print(markdown_snippet(path, spec.describe()))
     return 0
 
 
@@ -341,6 +403,18 @@ def _flagged(error: SpecError) -> str:
 
 def _info(args: argparse.Namespace) -> int:
     spec = _spec(args)
+    if isinstance(spec, Separable):
+        lines = [spec.describe(), f"torch.nn: {spec.torch_module()}"]
+        lines.append(f"frames: {spec.num_frames} (every output value of both stages)")
+        for name, stage in (("depthwise", spec.depthwise), ("pointwise", spec.pointwise)):
+            lines += ["", f"{name}:", *_info_lines(stage)]
+        print("\n".join(lines))
+        return 0
+    print("\n".join(_info_lines(spec)))
+    return 0
+
+
+def _info_lines(spec: Spec) -> list[str]:
     lines = [spec.describe(), ""]
     for axis, arithmetic in enumerate(spec.output_arithmetic()):
         label = f"axis {axis}" if spec.ndim > 1 else "output"
@@ -364,8 +438,7 @@ def _info(args: argparse.Namespace) -> int:
     if spec.in_channels != 1 or spec.out_channels != 1 or spec.groups != 1:
         lines += spec.info_lines()[:2]
     lines.append(f"torch.nn: {spec.torch_module()}")
-    print("\n".join(lines))
-    return 0
+    return lines
 
 
 def _gallery(args: argparse.Namespace) -> int:

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import math
+
 from .errors import SpecError, invalid
-from .options import STYLES, option
+from .options import SCATTER_STYLES, STYLES, option
 from .plan import Plan
 from .spec import Spec, drawing_refusal
 
-__all__ = ["MAX_SIDE", "STYLES", "check_drawable", "check_matrix", "check_size", "check_style"]
+__all__ = [
+    "MAX_SIDE",
+    "STYLES",
+    "check_drawable",
+    "check_matrix",
+    "check_scatter",
+    "check_separable",
+    "check_size",
+    "check_style",
+    "frame_count",
+]
 
 
 def check_style(style: object, dpi: object = None) -> None:
@@ -17,8 +29,8 @@ def check_style(style: object, dpi: object = None) -> None:
 
 
 def check_drawable(spec: Spec | Plan) -> None:
-    """Raise :class:`~convanim.SpecError` unless the renderers can draw ``spec`` (1 or 2
-    axes, one channel, zero padding; see :func:`convanim.spec.drawing_refusal`)."""
+    """Raise :class:`~convanim.SpecError` unless the renderers can draw ``spec`` (see
+    :func:`convanim.spec.drawing_refusal`)."""
     spec = spec.spec if isinstance(spec, Plan) else spec
     refusal = drawing_refusal(spec)
     if refusal is not None:
@@ -26,7 +38,11 @@ def check_drawable(spec: Spec | Plan) -> None:
 
 
 def check_matrix(spec: Spec | Plan, *, labels: bool, caption: bool, values: bool) -> None:
-    """Raise :class:`~convanim.SpecError` unless the matrix view can draw ``spec`` so."""
+    """Raise :class:`~convanim.SpecError` unless the matrix view can draw ``spec`` so.
+
+    Any linear op is a matrix C: several channels unroll channel after channel, a third
+    axis row by row, copied padding adds a copy's weight to the cell it repeats.
+    """
     spec = spec.spec if isinstance(spec, Plan) else spec
     if spec.op == "max_pool":
         raise invalid(
@@ -42,6 +58,60 @@ def check_matrix(spec: Spec | Plan, *, labels: bool, caption: bool, values: bool
                 True,
                 "False (the matrix view prints C's weights itself)",
                 detail=" with style = 'matrix'",
+            )
+
+
+def check_scatter(spec: Spec | Plan, style: str) -> None:
+    """Raise :class:`~convanim.SpecError` unless ``style`` can draw ``spec``: the
+    scatter styles (:data:`~convanim.options.SCATTER_STYLES`) draw stamps, which only a
+    transposed convolution makes."""
+    spec = spec.spec if isinstance(spec, Plan) else spec
+    if style in SCATTER_STYLES and not spec.transposed:
+        raise SpecError(
+            f"style = {style!r} is not valid for op = {spec.op!r}: expected a "
+            "conv_transpose spec (only a transposed convolution stamps its input onto "
+            "the output; draw this one with 'tutorial', 'flat' or 'matrix')",
+            parameter="style",
+            value=style,
+            expected="a conv_transpose spec",
+        )
+    if style in SCATTER_STYLES:
+        # The stamps of every channel are planned (convanim.scatter); the pictures draw
+        # one input and one output plane.
+        for name in ("in_channels", "out_channels", "groups"):
+            value = getattr(spec, name)
+            if value != 1:
+                raise invalid(
+                    name,
+                    value,
+                    "1 (scatter_plan stamps every channel; the picture draws one)",
+                    detail=f" with style = {style!r}",
+                )
+
+
+def frame_count(spec: Spec, style: str) -> int:
+    """How many frames ``style`` draws ``spec`` in, without drawing it.
+
+    A frame per output value for the plan's views; a frame per input value (a stamp)
+    for ``"scatter"``, one for the ``"overlap"`` still, and the stamps then the output
+    values for ``"scatter_gather"``.
+    """
+    stamps = spec.in_channels * math.prod(spec.input_size)
+    return {"scatter": stamps, "overlap": 1, "scatter_gather": stamps + spec.num_frames}.get(
+        style, spec.num_frames
+    )
+
+
+def check_separable(options) -> None:
+    """Raise :class:`~convanim.SpecError` unless a separable block can be drawn with
+    ``options`` (a :class:`~convanim.options.DrawOptions`): two stacks of planes, their
+    values drawn from the seed."""
+    if options.style == "matrix":
+        raise invalid("style", "matrix", "'tutorial' or 'flat' (a separable block is two matrices)")
+    for name in ("x", "weight", "out_channels_shown"):
+        if getattr(options, name) is not None:
+            raise invalid(
+                name, "given", "none with a separable block (its values are drawn from seed)"
             )
 
 

@@ -12,8 +12,11 @@ a spec in :class:`~convanim.spec.Spec`'s own words::
     padding = 1
     # dilation = 1, output_padding = 0
     # transpose = true              # draw the transposed convolution of this conv
+    # separable = true              # this conv depthwise, then 1x1 to out_channels
     # style = "tutorial"            # or "flat"
+    # theme = "dark"                # or "colorblind", "print", a .toml theme file
     # duration = 1000               # ms per frame
+    # tex = "standalone"            # also <name>.tex: picture, standalone, beamer, animate
     # description = "..."           # one line for the gallery's README
 
 Every entry is checked before anything is written; a bad one is refused with one line
@@ -38,9 +41,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .drawable import check_drawable, check_matrix
+from .blocks import Separable, separable
+from .drawable import check_drawable, check_matrix, check_scatter, check_separable, frame_count
 from .errors import ManifestError, SpecError, invalid, shown
-from .options import OPTIONS, DrawOptions, draw_option_names
+from .options import OPTIONS, SCATTER_STYLES, DrawOptions, draw_option_names
 from .spec import Spec
 from .values import numbers
 
@@ -55,10 +59,19 @@ __all__ = [
     "parse_manifest",
 ]
 
-_GALLERY_FIELDS = ("name", "transpose", "description")
+_GALLERY_FIELDS = ("name", "transpose", "separable", "description")
 _SPEC_OPTIONS = {entry.field: entry for entry in OPTIONS if entry.group == "spec" and entry.field}
 _DRAW_OPTIONS = {entry.field: entry for entry in OPTIONS if entry.group == "draw" and entry.field}
-_FIELDS = ("name", *_SPEC_OPTIONS, "transpose", *_DRAW_OPTIONS, "description")
+_WRITE_OPTIONS = {entry.field: entry for entry in OPTIONS if entry.group == "write" and entry.field}
+_FIELDS = (
+    "name",
+    *_SPEC_OPTIONS,
+    "transpose",
+    "separable",
+    *_DRAW_OPTIONS,
+    *_WRITE_OPTIONS,
+    "description",
+)
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _OWN_FILES = ("README.md", "manifest.toml")
 """The files a gallery writes beside its animations."""
@@ -85,6 +98,7 @@ class GalleryEntry:
     spec: Spec
     options: DrawOptions = field(default_factory=DrawOptions)
     description: str = ""
+    tex: str | None = None
     source: dict = field(default_factory=dict, compare=False, repr=False)
 
     def render_options(self) -> dict[str, object]:
@@ -104,6 +118,25 @@ class GalleryEntry:
     def filename(self) -> str:
         """The output file's name."""
         return f"{self.name}.gif"
+
+    @property
+    def frames(self) -> int:
+        """The animation's number of frames (its style's, without drawing it; a stack of
+        many output channels animates only the channels it draws)."""
+        style = self.options.style
+        if isinstance(self.spec, Separable) or style == "matrix":
+            return self.spec.num_frames
+        if style in SCATTER_STYLES:
+            return frame_count(self.spec, style)
+        from .layout.stacks import animated_frames
+        from .plan import plan
+
+        return len(animated_frames(plan(self.spec), self.options.out_channels_shown))
+
+    @property
+    def filenames(self) -> list[str]:
+        """Every file the entry writes: the GIF, and its TikZ source when ``tex`` is set."""
+        return [self.filename] + ([f"{self.name}.tex"] if self.tex else [])
 
 
 def default_manifest_text() -> str:
@@ -161,7 +194,7 @@ def _entry(index: int, table: object) -> GalleryEntry:
     for required in ("op", "input_size", "kernel_size"):
         if required not in table:
             raise fail(f"field {required!r} is missing: expected it in every entry")
-    for key, kind in (("transpose", bool), ("description", str)):
+    for key, kind in (("transpose", bool), ("separable", bool), ("description", str)):
         if key in table and not isinstance(table[key], kind):
             raise fail(f"{key} = {table[key]!r} is not valid: expected {kind.__name__}")
     try:
@@ -170,7 +203,7 @@ def _entry(index: int, table: object) -> GalleryEntry:
             for key, entry in _SPEC_OPTIONS.items()
             if key in table
         }
-        spec = Spec(**arguments)
+        spec = _separable(arguments) if table.get("separable", False) else Spec(**arguments)
         if table.get("transpose", False):
             spec = spec.transpose()
         drawing = {
@@ -179,13 +212,18 @@ def _entry(index: int, table: object) -> GalleryEntry:
             if key in table
         }
         options = DrawOptions(**drawing)
-        check_drawable(spec)
-        if options.style == "matrix":
-            check_matrix(spec, labels=False, caption=False, values=False)
-        if options.numbered:
-            numbers(spec, x=options.x, weight=options.weight, seed=options.seed)
-        elif options.weight is not None and spec.is_pool:
-            numbers(spec, weight=options.weight)
+        tex = _WRITE_OPTIONS["tex"].check(table["tex"]) if "tex" in table else None
+        if isinstance(spec, Separable):
+            check_separable(options)
+        else:
+            check_drawable(spec)
+            check_scatter(spec, options.style)
+            if options.style == "matrix":
+                check_matrix(spec, labels=False, caption=False, values=False)
+            if options.numbered:
+                numbers(spec, x=options.x, weight=options.weight, seed=options.seed)
+            elif options.weight is not None and spec.is_pool:
+                numbers(spec, weight=options.weight)
     except SpecError as error:
         raise fail(error) from None
     return GalleryEntry(
@@ -193,6 +231,7 @@ def _entry(index: int, table: object) -> GalleryEntry:
         spec=spec,
         options=options,
         description=table.get("description", ""),
+        tex=tex,
         source=dict(table),
     )
 
@@ -263,11 +302,17 @@ def _build_one(entry: GalleryEntry, out_dir: str, final_dir: str | None = None) 
     path = Path(out_dir) / entry.filename
     try:
         save(entry.spec, path, options=entry.options, progress=False)
+        if entry.tex:
+            tex_path = path.with_suffix(".tex")
+            save(entry.spec, tex_path, options=entry.options, tex=entry.tex, progress=False)
     except OSError as error:
-        # A full disk reports no file name: name the animation (where it was going),
-        # not the staging folder.
+        # A full disk reports no file name: name the file (where it was going), not the
+        # staging folder.
         if error.filename is None or Path(os.fspath(error.filename)).parent == Path(out_dir):
-            error.filename = os.fspath(Path(final_dir or out_dir) / entry.filename)
+            named = Path(os.fspath(error.filename)).name if error.filename else entry.filename
+            if named not in entry.filenames:
+                named = entry.filename
+            error.filename = os.fspath(Path(final_dir or out_dir) / named)
         raise
     return str(path)
 
@@ -305,17 +350,21 @@ def gallery_workers(jobs: int | None, count: int) -> tuple[int, str]:
 
 def _check_picture(entry: GalleryEntry) -> None:
     """Refuse, before any drawing, a picture too large to hold (what the scene would
-    refuse after its numbers and plan were made)."""
+    refuse after its numbers and plan were made): planes, stacks, a separable block's
+    stages and the scatter styles' grids alike."""
     from .drawable import check_size
-    from .layout import FLAT, TUTORIAL, pixel_size
-    from .layout.planes import plane_extent
+    from .layout import pixel_size
+    from .layout.extent import picture_extent
 
     options = entry.options
     if options.style == "matrix":
         return  # check_matrix has refused what the matrix view cannot draw
-    look = {"tutorial": TUTORIAL, "flat": FLAT}[options.style]
+    if options.width is not None or options.height is not None or options.canvas is not None:
+        return  # an exact size: its option's range has bounded it
     dpi = float(options.dpi if options.dpi is not None else 150.0)
-    extent, border = plane_extent(entry.spec, look, options.theme)
+    extent, border = picture_extent(
+        entry.spec, options.style, options.theme, options.out_channels_shown
+    )
     check_size(*pixel_size(extent, border, dpi, "tex"), dpi)
 
 
@@ -330,7 +379,7 @@ def _owned(out: Path) -> set[str]:
         return set()
     if not text.startswith(_OURS):
         return set()
-    return {*_OWN_FILES, *re.findall(r"\]\(([A-Za-z0-9][A-Za-z0-9_.-]*\.gif)\)", text)}
+    return {*_OWN_FILES, *re.findall(r"\]\(([A-Za-z0-9][A-Za-z0-9_.-]*\.(?:gif|tex))\)", text)}
 
 
 def _preflight(entries: list[GalleryEntry], out: Path, overwrite: bool) -> None:
@@ -353,6 +402,7 @@ def _preflight(entries: list[GalleryEntry], out: Path, overwrite: bool) -> None:
     except (OSError, ValueError):
         name_max = 255
     writer = writer_for("x.gif")
+    tikz = writer_for("x.tex")
     for entry in entries:
         try:
             if len(os.fsencode(entry.filename)) > name_max:
@@ -361,13 +411,16 @@ def _preflight(entries: list[GalleryEntry], out: Path, overwrite: bool) -> None:
                     f"most {name_max} bytes with .gif (this file system's limit)"
                 )
             check_write(writer, entry.filename, entry.options, None, check_path=False)
+            if entry.tex:
+                tex_name = f"{entry.name}.tex"
+                check_write(tikz, tex_name, entry.options, None, entry.tex, check_path=False)
             _check_picture(entry)
         except SpecError as error:
             raise _entry_error(f"gallery entry {entry.name!r}", error) from None
     if overwrite or not out.is_dir():
         return
     owned = _owned(out)
-    for name in [entry.filename for entry in entries] + list(_OWN_FILES):
+    for name in [name for entry in entries for name in entry.filenames] + list(_OWN_FILES):
         target = out / name
         if (target.exists() or target.is_symlink()) and name not in owned:
             raise FileExistsError(
@@ -469,7 +522,7 @@ def build_gallery(
                 pool = executor or concurrent.futures.ProcessPoolExecutor(max_workers=workers)
                 try:
                     # Longest first keeps every worker busy until the end.
-                    ordered = sorted(entries, key=lambda entry: -entry.spec.num_frames)
+                    ordered = sorted(entries, key=lambda entry: -entry.frames)
                     futures = {
                         pool.submit(_build_one, entry, str(staging), str(out)): entry
                         for entry in ordered
@@ -488,7 +541,7 @@ def build_gallery(
     finally:
         if bar is not None:
             bar.close()
-    written = [out / entry.filename for entry in entries]
+    written = [out / name for entry in entries for name in entry.filenames]
     return [*written, out / "manifest.toml", out / "README.md"]
 
 
@@ -507,7 +560,33 @@ ATTRIBUTION = (
 )
 
 
-def _parameters(spec: Spec) -> str:
+def _separable(arguments: dict) -> Separable:
+    """A manifest's ``separable = true`` conv: depthwise, then 1x1 to ``out_channels``."""
+    if arguments.get("op", "conv") != "conv":
+        raise invalid("op", arguments["op"], "'conv' with separable = true")
+    for name in ("in_channels", "out_channels"):
+        if name not in arguments:
+            raise invalid(name, None, "an integer >= 1 with separable = true")
+    known = ("stride", "padding", "dilation", "padding_mode")
+    for name in arguments:
+        if name not in ("op", "input_size", "kernel_size", "in_channels", "out_channels", *known):
+            raise invalid(name, arguments[name], "not given with separable = true")
+    return separable(
+        arguments["input_size"],
+        arguments["kernel_size"],
+        in_channels=arguments["in_channels"],
+        out_channels=arguments["out_channels"],
+        **{name: arguments[name] for name in known if name in arguments},
+    )
+
+
+def _parameters(spec: Spec | Separable) -> str:
+    if isinstance(spec, Separable):
+        return (
+            f"{_parameters(spec.depthwise)}; then k=1, "
+            f"channels={spec.pointwise.in_channels}->{spec.pointwise.out_channels}"
+        )
+
     def show(values: tuple[int, ...]) -> str:
         return str(values[0]) if len(set(values)) == 1 else "x".join(map(str, values))
 
@@ -517,6 +596,15 @@ def _parameters(spec: Spec) -> str:
         parts.append(f"d={show(spec.dilation)}")
     if spec.transposed:
         parts.append(f"a={show(spec.output_padding)}")
+    # PyTorch's other keywords, only where they differ from the defaults.
+    if spec.in_channels != 1 or spec.out_channels != 1:
+        parts.append(f"channels={spec.in_channels}->{spec.out_channels}")
+    if spec.groups != 1:
+        parts.append(f"groups={spec.groups}")
+    if spec.padding_mode != "zeros":
+        parts.append(f"padding_mode={spec.padding_mode}")
+    if spec.ceil_mode:
+        parts.append("ceil_mode")
     return ", ".join(parts)
 
 
@@ -553,6 +641,8 @@ def gallery_readme(
 
     ``command`` and ``source`` say how it was made (the command line and the manifest).
     """
+    entries = list(entries)
+    themed = [entry for entry in entries if entry.options.theme.name != "tutorial"]
     lines = [
         "# convanim gallery",
         "",
@@ -564,6 +654,8 @@ def gallery_readme(
         "|---|---|---|---|---|",
     ]
     for entry in entries:
+        if entry in themed:
+            continue
         spec = entry.spec
         per_axis = spec.output_arithmetic()
         if len(set(per_axis)) == 1:
@@ -573,9 +665,49 @@ def gallery_readme(
         title = f"**{entry.name}**"
         if entry.description:
             title += f"<br>{_table_text(entry.description)}"
+        if entry.tex:
+            title += f"<br>TikZ: [{entry.name}.tex]({entry.name}.tex) ({entry.tex})"
         lines.append(
             f"| ![{entry.name}]({entry.filename})<br>{title} | {spec.op} | {_parameters(spec)} "
-            f"| {arithmetic} | {spec.num_frames} |"
+            f"| {arithmetic} | {entry.frames} |"
         )
+    lines += _themes_row(entries, themed)
     lines += ["", "## Attribution", "", attribution or ATTRIBUTION, ""]
     return "\n".join(lines)
+
+
+def _themes_row(entries: list[GalleryEntry], themed: list[GalleryEntry]) -> list[str]:
+    """One row per animation drawn in several themes: the tutorial's first, then each."""
+    if not themed:
+        return []
+
+    def look(entry: GalleryEntry) -> tuple:
+        options = entry.options.replace(theme="tutorial", colors=None).as_dict()
+        return (entry.spec, *(repr(value) for value in options.values()))
+
+    rows: dict[tuple, list[GalleryEntry]] = {}
+    for entry in themed:
+        rows.setdefault(look(entry), []).append(entry)
+    lines = [
+        "",
+        "## Themes",
+        "",
+        'The same animation in each built-in theme (`--theme NAME`, `theme = "NAME"` in a '
+        "manifest): `dark` for dark slides and pages, `colorblind` for readers with any "
+        "colour-vision deficiency, `print` for black-and-white printouts.",
+        "",
+    ]
+    for key, row in rows.items():
+        base = [entry for entry in entries if entry not in themed and look(entry) == key]
+        shown = base[:1] + row
+        lines += [
+            "| " + " | ".join(entry.options.theme.name for entry in shown) + " |",
+            "|" + "---|" * len(shown),
+            "| "
+            + " | ".join(
+                f"![{entry.name}]({entry.filename})<br>**{entry.name}**" for entry in shown
+            )
+            + " |",
+            "",
+        ]
+    return lines[:-1]

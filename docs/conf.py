@@ -26,8 +26,32 @@ author = "convanim developers"
 copyright = "2026, convanim developers"
 release = version = convanim.__version__
 
-extensions = ["sphinx.ext.autodoc", "numpydoc", "convanim.sphinxext"]
-exclude_patterns = ["_build", "_generated"]
+extensions = [
+    "sphinx.ext.autodoc",
+    "numpydoc",
+    "convanim.sphinxext",
+    "sphinx_gallery.gen_gallery",
+]
+exclude_patterns = ["_build", "_generated", "mkdocs"]
+numfig = True
+# pdflatex (make latexpdf): the one character of these pages TeX has no glyph for, and
+# the arithmetic page's matrices, wider than amsmath's default 10 columns.
+latex_elements = {
+    "preamble": r"\DeclareUnicodeCharacter{1D40}{\ensuremath{^{\mathsf{T}}}}"
+    "\n"
+    r"\setcounter{MaxMatrixCols}{32}"
+}
+
+# sphinx-gallery runs the scripts of gallery_examples/ and shows the animations they
+# make through convanim's scraper ("convanim" resolves to convanim.sphinxext.scraper).
+sphinx_gallery_conf = {
+    "examples_dirs": "gallery_examples",
+    "gallery_dirs": "auto_examples",
+    "image_scrapers": ("convanim",),
+    "ignore_repr_types": r"convanim\.animation\.Animation",
+    "download_all_examples": False,
+    "show_memory": False,
+}
 html_theme = "alabaster"
 html_theme_options = {
     "description": "Animate convolution arithmetic",
@@ -94,11 +118,51 @@ def _plain(value: object) -> object:
     return value
 
 
+def _separable_command(block) -> str:
+    spec = block.depthwise
+    parts = ["convanim render --separable", f"-i {'x'.join(map(str, spec.input_size))}"]
+    parts.append(f"-k {'x'.join(map(str, spec.kernel_size))}")
+    if any(spec.padding):
+        parts.append(f"-p {'x'.join(map(str, spec.padding))}")
+    parts.append(f"--in-channels {spec.in_channels}")
+    parts.append(f"--out-channels {block.pointwise.out_channels} -o block.gif")
+    return " ".join(parts)
+
+
+def _block_files(entry) -> None:
+    """The separable entry's committed GIF and a PDF still of its first frame."""
+    from convanim import save
+
+    GENERATED.mkdir(exist_ok=True)
+    gif = (HERE.parent / "gallery" / entry.filename).read_bytes()
+    target = GENERATED / entry.filename
+    if not target.exists() or target.read_bytes() != gif:
+        target.write_bytes(gif)
+    still = GENERATED / f"{entry.name}.pdf"
+    if not still.exists():
+        save(entry.spec, still, frame=0, progress=False, **entry.render_options())
+
+
 def _directive(entry) -> list[str]:
     """The ``convanim`` directive that draws a gallery entry."""
+    from convanim import Separable
     from convanim.values import TUTORIAL_SEED
 
     spec = entry.spec
+    if isinstance(spec, Separable):
+        # Two specs: the directive draws one; the committed GIF is the block's (a PDF
+        # still beside it for LaTeX: Sphinx picks the file each builder can show), and
+        # the command line that draws it follows.
+        _block_files(entry)
+        return [
+            f".. image:: /_generated/{entry.name}.*",
+            f"   :alt: {spec.describe()}",
+            "   :class: convanim",
+            "",
+            ".. code-block:: sh",
+            "",
+            f"   {_separable_command(spec)}",
+        ]
 
     def size(values: tuple[int, ...]) -> str:
         if spec.ndim == 2 and len(set(values)) == 1:
@@ -123,15 +187,32 @@ def _directive(entry) -> list[str]:
         values = getattr(spec, name)
         if any(value != default for value in values):
             lines.append(f"   :{option}: {size(values)}")
+    for option, name, default in (
+        ("in-channels", "in_channels", 1),
+        ("out-channels", "out_channels", spec.in_channels),
+        ("groups", "groups", 1),
+    ):
+        if getattr(spec, name) != default:
+            lines.append(f"   :{option}: {getattr(spec, name)}")
+    if spec.padding_mode != "zeros":
+        lines.append(f"   :padding-mode: {spec.padding_mode}")
+    if spec.ceil_mode:
+        lines.append("   :ceil-mode:")
+    if entry.out_channels_shown is not None:
+        lines.append(f"   :out-channels-shown: {','.join(map(str, entry.out_channels_shown))}")
     if entry.style != "tutorial":
         lines.append(f"   :style: {entry.style}")
+    if entry.theme.name != "tutorial":
+        lines.append(f"   :theme: {entry.theme.name}")
     if entry.duration != 1000:
         lines.append(f"   :duration: {entry.duration}")
     if entry.loop != 0:
         lines.append(f"   :loop: {entry.loop}")
+    from convanim.options import option
+
     for flag in ("values", "labels", "caption"):
         if getattr(entry, flag):
-            lines.append(f"   :{flag}:")
+            lines.append(f"   :{option(flag).directive}:")  # caption: :arithmetic:
     if entry.seed != TUTORIAL_SEED:
         lines.append(f"   :seed: {entry.seed}")
     for name in ("x", "weight"):
@@ -198,6 +279,40 @@ def _writers() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _directive_options() -> str:
+    """The directive's options, from the options table (the MkDocs block's too)."""
+    from convanim.embed import OPTION_NAMES, TABLE
+
+    own = {
+        "axes": "``1`` makes plain numbers one axis (a 1-D spec); by default they are 2-D",
+        "transposed": "a flag: the op is ``conv_transpose`` (``:input:`` is its own input)",
+    }
+    lines = [
+        ".. list-table::",
+        "   :header-rows: 1",
+        "   :widths: 22 12 66",
+        "",
+        "   * - option",
+        "     - of the",
+        "     - meaning",
+    ]
+    for name in OPTION_NAMES:
+        entry = TABLE.get(name)
+        if entry is None:
+            group, meaning = "spec", own[name]
+        else:
+            group = {"spec": "spec", "draw": "drawing", "page": "page"}[entry.group]
+            meaning = entry.help
+            if entry.kind == "flag":
+                meaning += " (a flag)"
+            elif entry.kind == "choice":
+                meaning += ": " + ", ".join(f"``{choice}``" for choice in entry.choices)
+            if entry.required:
+                meaning += " (required)"
+        lines += [f"   * - ``:{name}:``", f"     - {group}", f"     - {meaning}"]
+    return "\n".join(lines) + "\n"
+
+
 def generate(app) -> None:
     """Write the generated pieces the pages include (``builder-inited``)."""
     GENERATED.mkdir(exist_ok=True)
@@ -207,6 +322,7 @@ def generate(app) -> None:
     example = ("info", "-i", "6", "-k", "3", "-s", "2", "-p", "1", "--transposed")
     _write("info-example.txt", "$ convanim " + " ".join(example) + "\n" + _run_cli(*example))
     _write("writers.inc", _writers())
+    _write("directive-options.inc", _directive_options())
     _write("gallery.inc", _gallery())
 
 

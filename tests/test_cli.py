@@ -191,7 +191,22 @@ BAD = [
         ],
         ["output_padding = 1"],
     ),
-    (["render", "-i", "5x5x5", "-k", "3", "-o", "x.gif"], ["expected 1 or 2 axes"]),
+    (
+        [
+            "render",
+            "-i",
+            "5",
+            "-k",
+            "3",
+            "--in-channels",
+            "2",
+            "--show-out-channels",
+            "2",
+            "-o",
+            "x.gif",
+        ],
+        ["--show-out-channels", "between 0 and 1"],
+    ),
     (
         ["render", "-i", "5", "-k", "3", "--op", "max_pool", "--matrix", "-o", "x.gif"],
         ["expected a linear op"],

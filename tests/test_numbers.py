@@ -167,8 +167,24 @@ def test_matrix_view_refuses_max_pool():
         MatrixScene(Spec("max_pool", 4, 2))
 
 
-def test_three_axes_are_refused_for_drawing():
-    with pytest.raises(
-        SpecError, match=r"^input_size = \(4, 4, 4\) is not valid for drawing: expected 1 or 2 axes"
+def test_three_axes_and_channels_unroll_in_the_matrix_view():
+    from convanim import conv_matrix
+
+    for spec in (
+        Spec("conv", (3, 4, 4), 3),
+        Spec("conv", 3, 2, in_channels=2, out_channels=4, groups=2),
+        Spec("conv", 3, 3, padding=1, padding_mode="circular"),
     ):
-        scene(Spec("conv", (4, 4, 4), 3))
+        drawn = scene(spec, "matrix")
+        assert len(drawn) == spec.num_frames
+        matrix = conv_matrix(spec, drawn.weight)
+        assert matrix.shape == (spec.num_frames, spec.in_channels * int(np.prod(spec.input_size)))
+        # Frame f shades the inputs row f of C reads (x sits one row above C).
+        shade = drawn.drawing.layer("row_shade")
+        top = shade.at(0)[..., 1].max()
+        for frame in (0, len(drawn) - 1):
+            boxes = shade.at(frame)
+            on_x = boxes[np.isclose(boxes[..., 1].max(axis=1), top)]
+            # x's cell n starts n units right of C's first column (at 0).
+            columns = sorted(round(b[..., 0].min()) for b in on_x)
+            assert columns == np.flatnonzero(matrix[frame]).tolist()

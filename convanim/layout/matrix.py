@@ -58,7 +58,7 @@ def matrix_pixel_bounds(spec: Spec) -> tuple[float, float]:
     C has a row per frame and a column per input cell (and the transposed view adds
     the convolution's C beside it): a size check reads this before C is built.
     """
-    inputs = int(np.prod(spec.input_size))
+    inputs = int(np.prod(spec.input_size)) * spec.in_channels
     extra = spec.num_frames + 3 if spec.transposed else 0
     return inputs + extra + 6, max(spec.num_frames, inputs if spec.transposed else 0) + 4
 
@@ -96,7 +96,8 @@ def matrix_layout(
     Parameters
     ----------
     the_plan : Plan
-        A ``conv``, ``conv_transpose`` or ``avg_pool`` plan of 1 or 2 axes.
+        A ``conv``, ``conv_transpose`` or ``avg_pool`` plan (any axes and channels: x
+        and y unroll channel first, then in C order).
     matrix : ndarray
         ``conv_matrix(the_plan, weight)``: C, or Cᵀ for a transposed convolution.
     forward : ndarray, optional

@@ -14,21 +14,26 @@ from typing import Any
 
 import numpy as np
 
-from ..drawable import check_drawable, check_matrix, check_style
+from ..blocks import Separable
+from ..drawable import check_drawable, check_matrix, check_scatter, check_separable, check_style
 from ..layout import FLAT, TUTORIAL
-from ..options import STYLES, DrawOptions, draw_options, with_draw_options
+from ..options import SCATTER_STYLES, STYLES, DrawOptions, draw_options, with_draw_options
 from ..plan import Plan
 from ..spec import Spec
+from ..theme import Theme
 from ..values import numbers
 from .matrix import MatrixScene, matrix_figure
 from .mpl import DrawingScene
-from .scene import Scene
+from .scatter import ScatterScene
+from .scene import Scene, StagedScene
 
 __all__ = [
     "STYLES",
     "DrawingScene",
     "MatrixScene",
+    "ScatterScene",
     "Scene",
+    "StagedScene",
     "check_drawable",
     "check_matrix",
     "check_style",
@@ -41,15 +46,17 @@ __all__ = [
 @with_draw_options
 def scene(
     spec: Spec | Plan, style: str | None = None, *, options: DrawOptions | None = None, **given: Any
-) -> Scene | MatrixScene:
+) -> Scene | MatrixScene | ScatterScene:
     """Build the scene that draws ``spec`` (built once, reused per frame).
 
     Parameters
     ----------
-    spec : Spec or Plan
-        A 1- or 2-axis operation.
-    style : {"tutorial", "flat", "matrix"}, optional
-        The look (``options.style`` when omitted).
+    spec : Spec, Plan or Separable
+        An operation of 1 to 3 axes, any channels and groups; or a depthwise-separable
+        block (:func:`convanim.separable`), drawn in two stages.
+    style : {"tutorial", "flat", "matrix", "scatter", "overlap", "scatter_gather"}, optional
+        The look (``options.style`` when omitted); the last three draw a
+        ``conv_transpose`` spec's stamps (:class:`ScatterScene`).
     options : DrawOptions, optional
         Checked drawing options; keywords (those of :func:`render`) override them.
 
@@ -61,16 +68,41 @@ def scene(
     if style is not None:
         given = {**given, "style": style}
     options = draw_options(options, given)
+    theme = options.theme
+    if options.transparent:
+        theme = theme.replace(background=(*theme.background[:3], 0.0))
+    sizing = {
+        "width": options.width,
+        "height": options.height,
+        "canvas": options.canvas,
+        "fit": options.dpi is None,
+    }
+    if isinstance(spec, Separable):
+        return _staged_scene(spec, options, theme, sizing)
     # Refused before numbers are computed for it; MatrixScene checks the matrix view's
     # ops itself, and DrawOptions has checked the option combinations.
     check_drawable(spec)
+    check_scatter(spec, options.style)
     if options.style == "matrix":
         return MatrixScene(
-            spec, options.weight, dpi=options.dpi, seed=options.seed, theme=options.theme
+            spec, options.weight, dpi=options.dpi, seed=options.seed, theme=theme, **sizing
         )
     cell_values = None
     if options.numbered:
         cell_values = numbers(spec, x=options.x, weight=options.weight, seed=options.seed)
+    if options.style in SCATTER_STYLES:
+        return ScatterScene(
+            spec,
+            options.style,
+            dpi=options.dpi,
+            numbers=cell_values,
+            overlap=options.overlap,
+            labels=options.labels,
+            caption=options.caption,
+            seed=options.seed,
+            theme=theme,
+            **sizing,
+        )
     look = {"tutorial": TUTORIAL, "flat": FLAT}[options.style]
     return Scene(
         spec,
@@ -79,7 +111,21 @@ def scene(
         numbers=cell_values,
         labels=options.labels,
         caption=options.caption,
-        theme=options.theme,
+        theme=theme,
+        out_channels_shown=options.out_channels_shown,
+        **sizing,
+    )
+
+
+def _staged_scene(
+    block: Separable, options: DrawOptions, theme: Theme, sizing: dict[str, Any]
+) -> StagedScene:
+    """A depthwise-separable block's two-stage scene (tutorial or flat look)."""
+    check_separable(options)
+    look = {"tutorial": TUTORIAL, "flat": FLAT}[options.style]
+    taken = ("dpi", "values", "seed", "labels", "caption")
+    return StagedScene(
+        block, look, theme=theme, **{name: getattr(options, name) for name in taken}, **sizing
     )
 
 
@@ -89,13 +135,18 @@ def render(spec: Spec | Plan, style: str | None = None, **given: Any) -> Iterato
 
     Parameters
     ----------
-    spec : Spec or Plan
-        A 1- or 2-axis operation (3-axis specs are refused with a one-line error).
-    style : {"tutorial", "flat", "matrix"}
+    spec : Spec, Plan or Separable
+        An operation of 1 to 3 axes (several channels as stacks of planes, a third axis
+        as a stack of depth slices), or a depthwise-separable block.
+    style : {"tutorial", "flat", "matrix", "scatter", "overlap", "scatter_gather"}
         The tutorial's slanted 3-D look, the numerical figures' flat one, or the matrix
-        view (``y = C x``, one row of C per frame; see :func:`matrix_figure`).
+        view (``y = C x``, one row of C per frame; see :func:`matrix_figure`). For a
+        transposed convolution also the scatter view (one frame per input cell, its
+        kernel stamped onto the uncropped output), the overlap map (one frame) and
+        ``scatter_gather`` (the scatter frames, then the flat view's, side by side).
     theme : str or Theme
-        Colours, line widths and fonts (``"tutorial"``).
+        Colours, line widths and fonts: "tutorial", "dark", "colorblind", "print",
+        a theme file (.toml), a mapping ({"base": "dark", "input": "red"}) or a Theme.
     dpi : float, optional
         Pixels per inch (150, the tutorial's, by default).
     values : bool
@@ -107,12 +158,26 @@ def render(spec: Spec | Plan, style: str | None = None, **given: Any) -> Iterato
         kernel ``weight`` (or the one ``seed`` draws) in C.
     seed : int
         Seed of numpy's legacy generator for drawn values (1234, the tutorial's).
+    out_channels_shown : sequence of int, optional
+        The output channels to draw and animate (all up to four, else the first three
+        and an ellipsis).
     labels : bool
         Write "input" and "output" beside the planes.
+    overlap : bool
+        Scatter views: shade the output cells by how many stamps reach them.
     caption : bool
         Write the spec and its output-size arithmetic under the drawing.
     duration, loop : int
         Timing, for writers (not used to draw).
+    colors : mapping, optional
+        Roles of ``theme`` recoloured, any matplotlib colour (``{"input": "red"}``).
+    transparent : bool
+        No background: frames carry alpha (``scene(...).frame_rgba``).
+    width, height : int, optional
+        The picture's width or height in pixels, exactly (the other follows).
+    canvas : tuple of int, optional
+        An exact ``(width, height)`` canvas with the drawing centred, scaled to fit
+        unless ``dpi``, ``width`` or ``height`` is given.
 
     Yields
     ------

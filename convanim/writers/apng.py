@@ -32,7 +32,7 @@ from . import FrameSource, WriteOptions, Writer, register
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LEVEL = 9  # zlib level: fixed, so the bytes are reproducible
 COLOR_RGBA = 6
-DISPOSE_NONE, BLEND_OVER = 0, 1
+DISPOSE_NONE, BLEND_SOURCE, BLEND_OVER = 0, 0, 1
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -111,11 +111,18 @@ class _Apng:
         self.sequence += 1
         return self.sequence - 1
 
-    def frame(self, pixels: np.ndarray, offset: tuple[int, int], delay: tuple[int, int]) -> None:
-        """Add a frame: ``pixels`` (h, w, 4) blended over the canvas at ``offset`` (x, y)."""
+    def frame(
+        self,
+        pixels: np.ndarray,
+        offset: tuple[int, int],
+        delay: tuple[int, int],
+        blend: int = BLEND_OVER,
+    ) -> None:
+        """Add a frame: ``pixels`` (h, w, 4) blended over the canvas at ``offset`` (x, y)
+        (or replacing it there, ``blend=BLEND_SOURCE``)."""
         height, width = pixels.shape[:2]
         control = struct.pack(
-            ">IIIIIHHBB", self._next(), width, height, *offset, *delay, DISPOSE_NONE, BLEND_OVER
+            ">IIIIIHHBB", self._next(), width, height, *offset, *delay, DISPOSE_NONE, blend
         )
         self.file.write(_chunk(b"fcTL", control))
         data = zlib.compress(filter_rows(pixels), LEVEL)
@@ -128,19 +135,38 @@ class _Apng:
         self.file.write(_chunk(b"IEND", b""))
 
 
+def _alpha_frame(apng: _Apng, frame: np.ndarray, previous, delay) -> None:
+    if previous is None:
+        apng.frame(frame, (0, 0), delay, BLEND_SOURCE)
+        return
+    changed = (frame != previous).any(axis=2)
+    rows = np.flatnonzero(changed.any(axis=1))
+    if rows.size == 0:
+        apng.frame(np.zeros((1, 1, 4), dtype=np.uint8), (0, 0), delay)  # OVER: no change
+        return
+    cols = np.flatnonzero(changed.any(axis=0))
+    top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+    apng.frame(frame[top:bottom, left:right], (int(left), int(top)), delay, BLEND_SOURCE)
+
+
 def write_apng(source: FrameSource, path: Path, options: WriteOptions) -> None:
     """Write ``source`` as an animated PNG at ``path``."""
     count = len(source)
     delay = _delay(options.duration)
     written = 0
+    # A transparent background: frames are RGBA, and a changed rectangle replaces the
+    # canvas (blend SOURCE), since a translucent pixel over the last frame would blend.
+    alpha = bool(getattr(source, "transparent", False))
     with open(path, "wb") as file:
         apng = _Apng(file, source.size, count, options.loop)
         previous = None
-        for frame in source.frames():
+        for frame in source.frames_rgba() if alpha else source.frames():
             written += 1
             if written > count:
                 break
-            if previous is None:
+            if alpha:
+                _alpha_frame(apng, frame, previous, delay)
+            elif previous is None:
                 apng.frame(_opaque(frame), (0, 0), delay)
             else:
                 changed = (frame != previous).any(axis=2)

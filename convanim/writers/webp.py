@@ -30,6 +30,7 @@ except ImportError:  # Pillow built without WebP: the fallback reports it
     _ANIM_ENCODER = None
 
 WHITE = 0xFFFFFFFF  # canvas background, ARGB
+CLEAR = 0x00000000  # the canvas of a transparent animation
 # Lossless: "quality" is the compression effort and "method" the speed trade-off.
 # On the tutorial's frames 80 and 2 give files as small as 100 and 6 (within 0.5%) in
 # a fortieth of the time.
@@ -37,9 +38,18 @@ QUALITY, METHOD = 80, 2
 KEYFRAMES = (9, 17)  # kmin, kmax: Pillow's (and gif2webp's) defaults for lossless
 
 
+def _alpha(source: FrameSource) -> bool:
+    return bool(getattr(source, "transparent", False))
+
+
+def _frames(source: FrameSource):
+    # RGBA only for a transparent background: opaque frames stay RGB (the same bytes).
+    return source.frames_rgba() if _alpha(source) else source.frames()
+
+
 def _write_streaming(encoder, source: FrameSource, path: Path, options: WriteOptions) -> None:
     timestamp = 0
-    for frame in source.frames():
+    for frame in _frames(source):
         image = Image.fromarray(frame)
         # (image, timestamp in ms, lossless, quality, alpha_quality, method)
         encoder.add(image.getim(), timestamp, True, QUALITY, 100, METHOD)
@@ -53,7 +63,7 @@ def _write_streaming(encoder, source: FrameSource, path: Path, options: WriteOpt
 
 
 def _write_pillow(source: FrameSource, path: Path, options: WriteOptions) -> None:
-    images = [Image.fromarray(frame) for frame in source.frames()]
+    images = [Image.fromarray(frame) for frame in _frames(source)]
     images[0].save(
         path,
         format="WEBP",
@@ -64,7 +74,7 @@ def _write_pillow(source: FrameSource, path: Path, options: WriteOptions) -> Non
         lossless=True,
         quality=QUALITY,
         method=METHOD,
-        background=(255, 255, 255, 255),
+        background=(0, 0, 0, 0) if _alpha(source) else (255, 255, 255, 255),
     )
 
 
@@ -76,7 +86,14 @@ def write_webp(source: FrameSource, path: Path, options: WriteOptions) -> None:
         try:
             # (size, background, loop, minimize_size, kmin, kmax, allow_mixed, verbose)
             encoder = _ANIM_ENCODER(
-                source.size, WHITE, options.loop, False, kmin, kmax, False, False
+                source.size,
+                CLEAR if _alpha(source) else WHITE,
+                options.loop,
+                False,
+                kmin,
+                kmax,
+                False,
+                False,
             )
         except TypeError:  # a Pillow whose private binding takes other arguments
             encoder = None
