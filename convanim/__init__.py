@@ -5,25 +5,34 @@ Data flows one way: a :class:`Spec` (validated, immutable) is planned into a
 plan and the drawing options into a drawing (pure data, :mod:`convanim.layout`);
 backends draw it into frames (:mod:`convanim.render`); writers encode the frames.
 
-Importing convanim loads numpy only: the names that draw (``save``, ``animate``,
-``render``...) import matplotlib when first used (PEP 562).
+Importing convanim loads no third-party module: the names that compute (``plan``,
+``evaluate``...) import numpy, and the names that draw (``save``, ``animate``,
+``render``...) matplotlib, when first used (PEP 562). So the ``convanim`` command has
+its Ctrl-C and SIGTERM handling in place before anything heavy is imported.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import Any
 
-from .compute import conv_matrix, evaluate
 from .errors import SpecError
-from .plan import CellKind, Frame, Plan, plan
 from .spec import OPS, AxisGeometry, Spec
-from .values import Numbers, numbers
 
 __version__ = "0.1.0"
 
-# Public names that need matplotlib or Pillow, and the module each lives in.
+# Public names that need numpy, matplotlib or Pillow, and the module each lives in.
 _LAZY = {
+    "conv_matrix": "convanim.compute",
+    "evaluate": "convanim.compute",
+    "CellKind": "convanim.plan",
+    "Frame": "convanim.plan",
+    "Plan": "convanim.plan",
+    "plan": "convanim.plan",
+    "Numbers": "convanim.values",
+    "numbers": "convanim.values",
     "Animation": "convanim.animation",
     "animate": "convanim.animation",
     "save": "convanim.api",
@@ -35,7 +44,17 @@ _LAZY = {
     "separable": "convanim.blocks",
 }
 # Subpackages reached as attributes; convanim.render is also callable (= render.render).
-_SUBMODULES = ("render", "layout", "writers", "gallery", "options", "theme", "errors")
+_SUBMODULES = (
+    "render",
+    "layout",
+    "writers",
+    "gallery",
+    "options",
+    "theme",
+    "errors",
+    "compute",
+    "values",
+)
 
 __all__ = [
     "OPS",
@@ -76,6 +95,19 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__) | set(_SUBMODULES))
+
+
+class _Package(types.ModuleType):
+    """convanim itself: ``convanim.plan`` stays the function once the submodule of that
+    name is loaded (the import system binds a loaded submodule on its package)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "plan" and isinstance(value, types.ModuleType):
+            value = value.plan
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def _get_sg_image_scraper():

@@ -260,11 +260,16 @@ class Animation:
             "this animation, <code>convanim.animation.embed_limit = 50_000_000</code> for "
             "all."
         )
-        return (
-            '<div class="convanim-too-large" style="border: 1px solid #cb4b16; '
-            'padding: 0.5em 0.75em; max-width: 48em;">'
-            f"<strong>convanim:</strong> {html.escape(text)} {hint}</div>"
+        return _notice(text, hint)
+
+    def _undrawable(self, error: Exception) -> str:
+        # A notebook shows every value it is given: say why instead of a traceback.
+        text = (
+            f"This animation is too large to show in the notebook: {self.spec.describe()} "
+            f"has {len(self)} frames and its picture cannot be drawn ({error})."
         )
+        hint = "Draw a smaller spec, or compute it without drawing (convanim.evaluate)."
+        return _notice(text, html.escape(hint))
 
     def to_html(self, format: str = "gif") -> str:
         """The HTML a notebook shows: an ``<img>`` with the GIF inline, or why not.
@@ -286,6 +291,12 @@ class Animation:
             raise invalid("format", format, "'gif' or 'player'")
         limit = self._limit()
         if self._gif is None:
+            from .errors import SpecError
+
+            try:
+                self._get_scene()  # a picture too large to draw is refused here
+            except SpecError as error:
+                return self._undrawable(error)
             if self._gif_size is not None and _base64_length(self._gif_size) > limit:
                 return self._too_large(_base64_length(self._gif_size), limit, measured=True)
             estimate = self._estimated_embed_bytes()
@@ -336,6 +347,15 @@ class Animation:
         if wanted and not (exclude is not None and "text/html" in exclude):
             bundle["text/html"] = self.to_html()
         return bundle
+
+
+def _notice(text: str, hint: str) -> str:
+    """The box a notebook shows instead of an animation: ``text`` and an HTML ``hint``."""
+    return (
+        '<div class="convanim-too-large" style="border: 1px solid #cb4b16; '
+        'padding: 0.5em 0.75em; max-width: 48em;">'
+        f"<strong>convanim:</strong> {html.escape(text)} {hint}</div>"
+    )
 
 
 @with_draw_options

@@ -87,11 +87,26 @@ class _Progress:
 
 
 def check_write(
-    writer, path, options: DrawOptions, frame: int | None, tex: str | None = None
+    writer,
+    path,
+    options: DrawOptions,
+    frame: int | None,
+    tex: str | None = None,
+    *,
+    check_path: bool = True,
 ) -> None:
-    """Before any drawing: refuse a path that cannot be written, and options the chosen
-    writer would silently ignore."""
-    check_output_path(path, directory=writer.directory)
+    """Before any drawing: refuse a path that cannot be written (unless ``check_path`` is
+    False: a gallery checks its folder itself), options the chosen writer would silently
+    ignore, and durations it cannot store."""
+    if check_path:
+        check_output_path(path, directory=writer.directory)
+    if options.duration < writer.min_duration:
+        raise invalid(
+            "duration",
+            options.duration,
+            f"at least {writer.min_duration} ms{writer.duration_reason}",
+            detail=f" for {writer.name.upper()}",
+        )
     if tex is not None:
         option("tex").check(tex)
         if writer.name != "tikz":

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import math
 import os
 import re
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import ClassVar
 
+# Light imports only (no numpy, no matplotlib): main() installs the Ctrl-C and SIGTERM
+# handling before anything heavy loads, so an interruption always reads the same.
 from . import __version__
 from .blocks import Separable, separable
-from .errors import SpecError
+from .errors import SHOWN_MAX, SpecError, shown
 from .options import OPTIONS
 from .spec import Spec
 
@@ -277,7 +281,15 @@ def _build_parser() -> _Parser:
     gallery.add_argument("--out", required=True, help="folder to write into")
     gallery.add_argument("--manifest", help="a manifest TOML file (default: the built-in gallery)")
     gallery.add_argument(
-        "-j", "--jobs", type=int, default=None, help="worker processes (all cores)"
+        "-j",
+        "--jobs",
+        default=None,
+        help="worker processes (all cores; at most one per animation and 2 per core)",
+    )
+    gallery.add_argument(
+        "--force",
+        action="store_true",
+        help="replace files of --out that no gallery wrote (a README.md of yours)",
     )
     gallery.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     _Parser.known_flags = _all_flags(parser)
@@ -312,16 +324,27 @@ def _render(args: argparse.Namespace) -> int:
         (args.frames_dir, "frames") if args.frames_dir is not None else (args.output, None)
     )
     progress = False if args.quiet else None
-    try:
-        from .api import save
+    from .api import save
+    from .writers import track_commits
 
-        written = save(spec, path, format=format, progress=progress, **write, **drawing)
-    except SpecError as error:
-        raise _Exit(_flagged(error)) from None
-    except ValueError as error:
-        raise _Exit(str(error)) from None
-    except OSError as error:
-        raise _Exit(_os_message(error, path)) from None
+    with track_commits() as committed:
+        try:
+            written = save(spec, path, format=format, progress=progress, **write, **drawing)
+        except SpecError as error:
+            if error.parameter == "duration" and args.fps is not None:
+                raise _Exit(_fps_message(args.fps, path, format)) from None
+            raise _Exit(_flagged(error)) from None
+        except ValueError as error:
+            raise _Exit(str(error)) from None
+        except OSError as error:
+            raise _Exit(_os_message(error, path)) from None
+        except KeyboardInterrupt:
+            if len(committed) > 1:  # paired themes: say which files are in place
+                names = ", ".join(repr(os.fspath(each)) for each in committed)
+                raise _Interrupted(f"interrupted; {names} were written") from None
+            if committed:  # the signal came once the file was in place: say so
+                raise _Interrupted(f"interrupted; {os.fspath(path)!r} was written") from None
+            raise
     if args.markdown:
         print(_markdown(path, spec, drawing.get("theme"), written))
     return 0
@@ -342,20 +365,40 @@ def _markdown(path: str, spec, themes, written) -> str:
     return markdown_snippet(paths[0], spec.describe(), dark=paths[dark])
 
 
+def _typed(text: str) -> str:
+    """A value as the user typed it, cut in the middle when too long for one line."""
+    return text if len(text) <= SHOWN_MAX else shown(text)
+
+
+def _fps_message(text: str, path: str, format: str | None) -> str:
+    """--fps too high for the format's shortest frame, said in frames per second."""
+    from .writers import writer_for
+
+    writer = writer_for(path, format)
+    # round(1000 / fps) >= min_duration, in whole frames per second
+    most = int(1000 / (writer.min_duration - 0.5))
+    return (
+        f"--fps: fps = {_typed(text)} is not valid for {writer.name.upper()}: expected at most "
+        f"{most} (frames of at least {writer.min_duration} ms{writer.duration_reason})"
+    )
+
+
 def _duration_of_fps(text: str) -> int:
     """Whole milliseconds per frame for ``--fps``, within the durations a GIF can hold."""
     # Durations are whole milliseconds between 1 and 655350 (GIF's 16-bit field of
     # hundredths of a second): that bounds the frame rate.
-    low, high = 1000 / 655_350, 1000
+    # The lowest rate is shown rounded up, so that the rate shown is itself valid.
+    low, high = math.ceil(1000 / 655_350 * 1e6) / 1e6, 1000
     try:
         fps = float(text)
     except ValueError:
         fps = None
     if fps is None or not low <= fps <= high:
         raise _Exit(
-            f"--fps: fps = {text} is not valid: expected a number between {low:.4f} and {high}"
+            f"--fps: fps = {_typed(text)} is not valid: expected a number between {low:g} "
+            f"and {high}"
         )
-    return round(1000 / fps)
+    return max(1, round(1000 / fps))
 
 
 def _os_message(error: OSError, path: str) -> str:
@@ -414,49 +457,108 @@ def _info_lines(spec: Spec) -> list[str]:
 def _gallery(args: argparse.Namespace) -> int:
     from .gallery import build_gallery
 
-    if args.jobs is not None and args.jobs < 1:
-        raise _Exit(f"--jobs: jobs = {args.jobs} is not valid: expected an integer >= 1")
     out = args.out
     if os.path.exists(out) and not os.path.isdir(out):
         raise _Exit(f"--out {out!r} is not valid: expected a folder")
     parent = os.path.dirname(os.path.abspath(out))
     if not os.path.isdir(parent):
         raise _Exit(f"--out {out!r} is not valid: expected a folder whose parent exists")
+    from .gallery import gallery_workers, load_manifest
+    from .writers import track_commits
+
+    jobs = _jobs(args.jobs)
     try:
-        # build_gallery checks the whole manifest before it writes anything.
-        written = build_gallery(
-            out, args.manifest, jobs=args.jobs, progress=False if args.quiet else None
-        )
+        # build_gallery checks the whole manifest before it writes anything, and moves
+        # its files in only when every one is finished.
+        count = len(load_manifest(args.manifest)[0])
+        workers, capped = gallery_workers(jobs, count)
+        if capped and jobs is not None and not args.quiet:
+            print(f"convanim: -j {jobs} capped at {workers} workers ({capped})", file=sys.stderr)
+        with track_commits() as moved:
+            try:
+                written = build_gallery(
+                    out,
+                    args.manifest,
+                    jobs=workers,
+                    progress=False if args.quiet else None,
+                    overwrite=args.force,
+                )
+            except KeyboardInterrupt:
+                if moved and Path(moved[-1]) == Path(out):
+                    raise _Interrupted(f"interrupted; the gallery was written to {out!r}") from None
+                raise _Interrupted(f"interrupted; nothing was written to {out!r}") from None
     except SpecError as error:
-        raise _Exit(str(error)) from None
+        raise _Exit(_gallery_flagged(error)) from None
     except OSError as error:
-        raise _Exit(_os_message(error, out)) from None
-    except KeyboardInterrupt:
-        raise _Interrupted(
-            f"interrupted; animations finished before it are in {out!r}, no partial file"
-        ) from None
+        # The build is all or nothing: a failure, even midway, leaves --out as it was.
+        raise _Exit(f"{_os_message(error, out)}; nothing was written to {out!r}") from None
     if not args.quiet:
         print(f"wrote {len(written)} files to {out}", file=sys.stderr)
     return 0
+
+
+def _jobs(text: str | None) -> int | None:
+    """``-j`` as an integer, refused in one line (a 5,000-digit value shown cut)."""
+    if text is None:
+        return None
+    from .gallery import MAX_JOBS
+
+    stripped = text.strip()
+    expected = f"an integer between 1 and {MAX_JOBS}"
+    if not re.fullmatch(r"[0-9]{1,6}", stripped) or not 1 <= int(stripped) <= MAX_JOBS:
+        raise _Exit(f"--jobs: jobs = {_typed(text)} is not valid: expected {expected}")
+    return int(stripped)
+
+
+def _gallery_flagged(error: SpecError) -> str:
+    return f"--jobs: {error}" if error.parameter == "jobs" else str(error)
 
 
 class _Interrupted(Exception):
     """Ctrl-C, with what it leaves behind said in one line."""
 
 
+_RECEIVED: list[int] = []
+"""The signals this run received: one a library swallowed must still be reported."""
+
+
 def _terminate(signum: int, frame: object) -> None:
     # SIGTERM (kill, a CI timeout) unwinds like Ctrl-C, so temporary files are removed.
+    _RECEIVED.append(signum)
     raise KeyboardInterrupt
 
 
+def _install_interrupts() -> dict[int, object]:
+    """Ctrl-C and SIGTERM raise KeyboardInterrupt and are recorded; returns what to
+    restore (nothing off the main thread, where main() leaves signals alone)."""
+    previous = {}
+    try:
+        previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, _terminate)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not ignored
+            previous[signal.SIGINT] = signal.signal(signal.SIGINT, _terminate)
+    except ValueError:  # not the main thread (main() called from a thread)
+        pass
+    return previous
+
+
+def _output_of(args: argparse.Namespace) -> str | None:
+    if args.command == "render":
+        return args.output if args.output is not None else args.frames_dir
+    return args.out if args.command == "gallery" else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (2 for a user error)."""
-    parser = _build_parser()
+    """Run the command line; return the exit status (2 for a user error, 130 when
+    interrupted).
+
+    Without ``argv`` (the ``convanim`` program) Ctrl-C and SIGTERM are ignored once the
+    status is returned, while the interpreter exits; with ``argv`` the signal handlers
+    in place before are restored.
+    """
+    _RECEIVED.clear()
+    previous = _install_interrupts()  # first: before anything heavy is imported
     try:
-        previous = signal.signal(signal.SIGTERM, _terminate)
-    except ValueError:  # not the main thread (main() called from a thread): leave it be
-        previous = None
-    try:
+        parser = _build_parser()
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help()
@@ -464,6 +566,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = {"render": _render, "info": _info, "gallery": _gallery}[args.command]
         status = handler(args)
         sys.stdout.flush()
+        if _RECEIVED and status == 0:
+            # Interrupted, but a library swallowed it and the work finished: say what
+            # is there rather than exit 0 as if nothing happened.
+            output = _output_of(args)
+            done = f"{output!r} was written" if output is not None else "it had finished"
+            print(f"convanim: interrupted; {done}", file=sys.stderr)
+            return 130
         return status
     except _Exit as error:
         print(f"convanim: error: {error}", file=sys.stderr)
@@ -481,8 +590,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            # As the program (no argv: the console script, python -m), the work is
+            # done and said: a signal while the interpreter exits must not kill it
+            # with another outcome. Called with argv (a test, a script), hand back.
+            signal.signal(number, signal.SIG_IGN if argv is None else handler)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ plan that every picture is drawn from.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from .plan import CellKind, Plan, plan
@@ -26,6 +28,12 @@ def _check_array(
     if not isinstance(shown, str):
         shown = tuple(shape if shown is None else shown)
     try:
+        # Numbers only: numpy would read the string "1" or True as 1.0.
+        kind = np.asarray(array).dtype.kind
+        if kind not in "iuf" and not (kind == "O" and _all_numbers(array)):
+            raise TypeError
+        if not isinstance(array, np.ndarray) and kind != "f" and not _all_numbers(array):
+            raise TypeError  # a list mixing True with numbers reads as integers
         array = np.asarray(array, dtype=np.float64)
     except (TypeError, ValueError):
         raise SpecError(
@@ -41,6 +49,14 @@ def _check_array(
             expected=str(shown),
         )
     return array
+
+
+def _all_numbers(array: object) -> bool:
+    """Whether every element of an object array is a real number (not a bool or text)."""
+    return all(
+        isinstance(item, numbers.Real) and not isinstance(item, (bool, np.bool_))
+        for item in np.asarray(array, dtype=object).ravel()
+    )
 
 
 def _single_channel(spec: Spec) -> bool:

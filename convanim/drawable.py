@@ -129,6 +129,19 @@ def check_size(width: int, height: int, dpi: float) -> None:
     """
     if max(width, height) > MAX_SIDE or width * height > MAX_PIXELS:
         fits = dpi * min(MAX_SIDE / max(width, height), (MAX_PIXELS / (width * height)) ** 0.5)
+        least = option("dpi").low
+        if fits < least:
+            # No dpi would do: the spec is too large (the user may never have given a dpi).
+            scale = least / dpi
+            small = f"{round(width * scale)}x{round(height * scale)}"
+            expected = (
+                f"a spec whose picture fits {MAX_SIDE} px a side and {MAX_PIXELS // 2**20} Mpx "
+                f"(this one would be {small} px even at the least dpi, {least:g}): draw a "
+                "smaller input, or compute it without drawing (convanim.evaluate)"
+            )
+            raise SpecError(
+                f"the spec is too large to draw: expected {expected}", expected=expected
+            )
         expected = (
             f"at most {max(int(fits), 0)} (the picture would be {width}x{height} px; the "
             f"limit is {MAX_SIDE} px a side and {MAX_PIXELS // 2**20} Mpx)"

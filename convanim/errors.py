@@ -10,7 +10,33 @@ field in a manifest) without parsing the message text.
 
 from __future__ import annotations
 
-__all__ = ["ManifestError", "SpecError", "invalid"]
+__all__ = ["ManifestError", "SpecError", "invalid", "shown"]
+
+SHOWN_MAX = 60
+"""Longest value echoed in a message: a 5,000-digit number stays one readable line."""
+
+
+def shown(value: object, limit: int = SHOWN_MAX) -> str:
+    """``repr(value)`` for a one-line message, its middle cut when longer than ``limit``.
+
+    >>> shown(10**100)
+    '1000000000000000000000000...000000000 (101 digits)'
+    """
+    try:
+        text = repr(value)
+    except ValueError:  # an int past Python's 4,300-digit conversion limit
+        text = None
+    if text is not None and len(text) <= limit:
+        return text
+    if isinstance(value, int) and not isinstance(value, bool):
+        digits = len(str(abs(value))) if text is not None else None
+        head = text[:25] if text is not None else ""
+        tail = text[-9:] if text is not None else ""
+        if digits is None:  # too long for str(): say roughly how long
+            return f"an integer of about {int(abs(value).bit_length() * 0.30103)} digits"
+        return f"{head}...{tail} ({digits} digits)"
+    return f"{text[: limit - 12]}...{text[-5:]} ({len(text)} characters)"
+
 
 _UNSET = object()
 
@@ -52,8 +78,8 @@ class SpecError(ValueError):
         expected: str | None = None,
     ) -> None:
         if message is None:
-            shown = "" if value is _UNSET else f" = {value!r}"
-            message = f"{_where(parameter, axis)}{shown} is not valid: expected {expected}"
+            echoed = "" if value is _UNSET else f" = {shown(value)}"
+            message = f"{_where(parameter, axis)}{echoed} is not valid: expected {expected}"
         super().__init__(message)
         self.parameter = parameter
         self.axis = axis
@@ -106,5 +132,5 @@ def invalid(
     view"``.
     """
     where = _where(parameter, axis)
-    message = f"{where} = {value!r} is not valid{detail}: expected {expected}"
+    message = f"{where} = {shown(value)} is not valid{detail}: expected {expected}"
     return SpecError(message, parameter=parameter, axis=axis, value=value, expected=expected)

@@ -20,11 +20,10 @@ import json
 import math
 import numbers
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Literal
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import SpecError, invalid
 from .theme import COLOR_ROLES, THEMES, Theme, as_theme, parse_color
@@ -34,6 +33,9 @@ from .theme import COLOR_ROLES, THEMES, Theme, as_theme, parse_color
 TEX_VARIANTS: tuple[str, ...] = ("picture", "standalone", "beamer", "animate")
 PAGE_FORMATS: tuple[str, ...] = ("gif", "mp4", "webp", "html")
 """What a documentation page can show: the animated formats an HTML page plays."""
+
+if TYPE_CHECKING:  # numpy is imported where an array is checked: the command line
+    import numpy as np  # reads this table before numpy has loaded (and a Ctrl-C can come)
 
 __all__ = [
     "OPTIONS",
@@ -173,7 +175,7 @@ class Option:
             return None
         kind = self.kind
         if kind == "flag":
-            if not isinstance(value, (bool, np.bool_)):
+            if not isinstance(value, bool) and not _numpy_bool(value):
                 raise invalid(self.name, value, self.expected)
             return bool(value)
         if kind in ("int", "number"):
@@ -224,18 +226,32 @@ class Option:
                 return stripped
             if self.name == "padding" and ":" in stripped and _PAIRS.match(stripped):
                 # before:after per axis, e.g. 2:0 (causal 1-D) or 1:2x0:1
-                return tuple(
-                    tuple(int(side) for side in part.split(":")) if ":" in part else int(part)
-                    for part in stripped.split("x")
-                )
+                try:
+                    return tuple(
+                        tuple(int(side) for side in part.split(":")) if ":" in part else int(part)
+                        for part in stripped.split("x")
+                    )
+                except ValueError:  # past Python's 4,300 digits
+                    raise invalid(
+                        self.name, text, f"integers of at most {2**63 - 1} (int64)"
+                    ) from None
             if not _SIZE.match(stripped):
                 raise invalid(self.name, text, self.expected)
-            parts = tuple(int(part) for part in stripped.split("x"))
+            try:
+                parts = tuple(int(part) for part in stripped.split("x"))
+            except ValueError:  # past Python's 4,300 digits: far past any valid size
+                raise invalid(
+                    self.name, text, f"an integer of at most {2**63 - 1} (int64)"
+                ) from None
             return parts[0] if len(parts) == 1 else parts
         if self.kind == "int":
             if not _INT.match(stripped):
                 raise invalid(self.name, text, self.expected)
-            return self.check(int(stripped))
+            try:
+                number = int(stripped)
+            except ValueError:  # past Python's 4,300 digits
+                raise invalid(self.name, text, self.expected) from None
+            return self.check(number)
         if self.kind == "number":
             try:
                 number = float(stripped)
@@ -277,6 +293,12 @@ class Option:
                 raise invalid(self.name, text, self.expected) from None
             return self.check(value)
         return self.check(stripped)
+
+
+def _numpy_bool(value: object) -> bool:
+    # Only an array's element can be a numpy bool, and then numpy is loaded.
+    numpy = sys.modules.get("numpy")
+    return numpy is not None and isinstance(value, numpy.bool_)
 
 
 def _colors(value: Any, expected: str) -> tuple[tuple[str, tuple[float, ...]], ...]:
@@ -327,12 +349,17 @@ def _show(number: float) -> str:
 
 def _indices(name: str, value: Any, expected: str) -> tuple[int, ...]:
     """Distinct integers >= 0, sorted (an int alone is one); the spec bounds them later."""
-    if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
+    if (
+        isinstance(value, numbers.Integral)
+        and not isinstance(value, bool)
+        and not _numpy_bool(value)
+    ):
         value = (value,)
     if not isinstance(value, (list, tuple)) or not value:
         raise invalid(name, value, expected)
     if not all(
-        isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)) for v in value
+        isinstance(v, numbers.Integral) and not isinstance(v, bool) and not _numpy_bool(v)
+        for v in value
     ):
         raise invalid(name, tuple(value), expected)
     values = tuple(int(v) for v in value)
@@ -342,6 +369,8 @@ def _indices(name: str, value: Any, expected: str) -> tuple[int, ...]:
 
 
 def _array(name: str, value: Any, expected: str) -> np.ndarray:
+    import numpy as np
+
     def numeric(item: object) -> bool:
         if isinstance(item, (list, tuple)):
             return bool(item) and all(numeric(part) for part in item)

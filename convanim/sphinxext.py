@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import textwrap
 import urllib.parse
 from pathlib import Path
@@ -74,14 +75,13 @@ from .embed import (
     player_id,
     render_files,
 )
-from .errors import SpecError
+from .errors import SpecError, shown
 
 __all__ = ["ConvanimDirective", "cache_name", "scraper", "setup"]
 
 logger = logging.getLogger(__name__)
 
 _OPTIONS = OPTION_NAMES
-_OptionError = EmbedError
 
 # conf.py's site-wide defaults: every drawing and page option a whole site could share.
 _SETTINGS = {
@@ -118,11 +118,94 @@ def _typed(name: str):
     return convert
 
 
+_OptionError = EmbedError
+
+
+class _BlockError(EmbedError):
+    """One line about the directive's text (its content, an argument, an option given
+    twice); ``offset`` is its line within the directive."""
+
+    def __init__(self, option: str | None, message: str, offset: int | None = None) -> None:
+        super().__init__(option, message)
+        self.offset = offset
+
+
+_FIELD = re.compile(r":((?:[^:\\]|\\.)+):(?:\s+(.*?))?\s*$")
+
+
+def _read_options(block_text: str) -> dict[str, str]:
+    """The directive's options from its text, refusing what docutils would only log.
+
+    docutils drops a directive given content, an argument or one option twice, with an
+    error the build survives; read here, each is the directive's own one-line error.
+    """
+    lines = block_text.splitlines()
+    options: dict[str, str] = {}
+    current: str | None = None
+    indent = 0
+    head = re.sub(r"^\s*\.\.\s+convanim\s*::", "", lines[0]) if lines else ""
+    if head.strip():
+        raise _BlockError(
+            None,
+            f"argument {shown(head.strip())} is not valid: expected none (everything is an "
+            "option, like :input: 5)",
+            0,
+        )
+    for offset, line in enumerate(lines[1:], start=1):
+        if not line.strip():
+            if options:  # a blank line ends the options: what follows is content
+                rest = [later for later in lines[offset:] if later.strip()]
+                if rest:
+                    where = offset + next(i for i, t in enumerate(lines[offset:]) if t.strip())
+                    raise _BlockError(
+                        None,
+                        f"content {shown(rest[0].strip())} is not valid: expected no content "
+                        "(only options; write text outside the directive)",
+                        where,
+                    )
+                break
+            continue
+        match = _FIELD.match(line.strip())
+        depth = len(line) - len(line.lstrip())
+        if match and (current is None or depth <= indent):
+            current, indent = match.group(1), depth
+            if current in options:
+                raise _BlockError(
+                    current,
+                    f"option :{current}: is given twice: expected each option once",
+                    offset,
+                )
+            value = match.group(2) or ""
+            options[current] = value
+        elif current is not None and depth > indent:
+            # an indented continuation of the option above (a long :x: list)
+            options[current] = f"{options[current]}\n{line.strip()}"
+        else:
+            kind = "argument" if not options else "content"
+            raise _BlockError(
+                None,
+                f"{kind} {shown(line.strip())} is not valid: expected only options "
+                "(like :input: 5)",
+                offset,
+            )
+    return options
+
+
 class _OptionSpec(dict):
-    """The directive's options; an unknown one is kept, to be refused in one line."""
+    """The directive's options, each typed by the table; an unknown one is kept, to be
+    refused in one line.
+
+    It reads as empty to docutils (``bool`` is False), which then leaves the options
+    in the directive's text: docutils drops a directive given content, an argument or
+    one option twice with an error the build survives, so :func:`_read_options` reads
+    them instead and makes each the directive's own one-line error.
+    """
 
     def __missing__(self, name: str):
         return directives.unchanged
+
+    def __bool__(self) -> bool:
+        return False
 
 
 class ConvanimVideo(nodes.image):
@@ -147,9 +230,13 @@ def _visit_video(self, node: ConvanimVideo) -> None:
 class ConvanimDirective(SphinxDirective):
     """``.. convanim::``: one animation, rendered at build time and cached by spec."""
 
-    has_content = False
+    # docutils would refuse content, an argument or a repeated option by logging an
+    # error and dropping the directive (the build succeeds): everything is taken as
+    # written and read by _read_options, which makes each the directive's own error.
+    has_content = True
     required_arguments = 0
-    optional_arguments = 0
+    optional_arguments = 1
+    final_argument_whitespace = True
     option_spec = _OptionSpec({name: _typed(name) for name in OPTION_NAMES})
 
     def _option_line(self, option: str | None) -> int:
@@ -161,7 +248,9 @@ class ConvanimDirective(SphinxDirective):
         return self.lineno
 
     def _report(self, error: EmbedError) -> list[nodes.Node]:
-        source, line = self.state_machine.get_source_and_line(self._option_line(error.option))
+        offset = getattr(error, "offset", None)
+        line = self.lineno + offset if offset is not None else self._option_line(error.option)
+        source, line = self.state_machine.get_source_and_line(line)
         logger.error("convanim %s", error, location=f"{source}:{line}")
         _failures(self.env).add(self.env.docname)
         return []
@@ -172,6 +261,10 @@ class ConvanimDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         try:
+            raw = _read_options(self.block_text)
+            self.options = {
+                name: self.option_spec[name](text or None) for name, text in raw.items()
+            }
             embed = _parse(self.options, _defaults(self.config))
             animated, still = render_files(
                 embed, Path(self.env.doctreedir) / "convanim", rendered=_rendered(embed)

@@ -97,6 +97,14 @@ def numbers(
         weight = generator.randint(0, 3, size=weight_shape)
     x = _check_array("x", drawn_x if x is None else x, input_shape)
     weight = None if weight is None else _check_array("weight", weight, weight_shape)
+    for name, array in (("x", x), ("weight", weight)):
+        # A cell shows its number: "nan" or "inf" is not one to draw.
+        if array is not None and not np.isfinite(array).all():
+            raise SpecError(
+                f"{name} is not valid: expected finite numbers (it holds NaN or infinity)",
+                parameter=name,
+                expected="finite numbers",
+            )
     output = evaluate(the_plan, x, weight)
 
     # Every cell of the grid shows the input cell it holds or copies (0 where none).

@@ -28,7 +28,7 @@ def reference_dir() -> Path:
     return REFERENCE
 
 
-def pytest_terminal_summary(terminalreporter):
+def _oracle_summary(terminalreporter):
     """Print what the PyTorch oracle ran, per test, op and feature, and how long it took."""
     import sys
 
@@ -40,3 +40,23 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"{number:6d}  {label}")
     for test, seconds in sorted(module.SECONDS.items()):
         terminalreporter.write_line(f"{seconds:6.1f} s  {test} (inside the test bodies)")
+
+
+def _hardening_summary(terminalreporter):
+    """Print the fuzz cases of the hardening tests: tried and handled, per category."""
+    import sys
+
+    module = sys.modules.get("test_hardening")
+    if module is None or not module.COUNTS:
+        return
+    terminalreporter.section("hostile input: fuzz cases tried and handled, per category")
+    categories = sorted({label.rsplit(": ", 1)[0] for label in module.COUNTS})
+    for category in categories:
+        tried = module.COUNTS[f"{category}: tried"]
+        handled = module.COUNTS[f"{category}: handled"]
+        terminalreporter.write_line(f"{tried:6d} tried {handled:6d} handled  {category}")
+
+
+def pytest_terminal_summary(terminalreporter):
+    _oracle_summary(terminalreporter)
+    _hardening_summary(terminalreporter)

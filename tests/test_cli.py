@@ -221,7 +221,7 @@ BAD = [
     (["bogus"], ["invalid choice"]),
     (
         ["render", "-i", "5", "-k", "3", "--fps", "0.0001", "-o", "x.gif"],
-        ["--fps: fps = 0.0001 is not valid: expected a number between 0.0015 and 1000"],
+        ["--fps: fps = 0.0001 is not valid: expected a number between 0.001526 and 1000"],
     ),
     (
         ["render", "-i", "5", "-k", "3", "--matrix", "--style", "flat", "-o", "x.gif"],

@@ -7,9 +7,12 @@ animated artists (the scene's ``_update``), restore the background, draw only th
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import matplotlib as mpl
 import numpy as np
@@ -17,7 +20,46 @@ from matplotlib.figure import Figure
 
 from ..spec import SpecError
 
-__all__ = ["BlittedScene"]
+__all__ = ["BlittedScene", "fixed_rc", "matplotlib_defaults"]
+
+# convanim's own settings over matplotlib's defaults: fixed SVG ids, text as paths.
+_OURS = {"svg.hashsalt": "convanim", "svg.fonttype": "path"}
+# Settings that never change a pixel or a byte of ours, and that must not be reset
+# (the backend would be switched; the session's interactivity, key maps...).
+_LEFT_ALONE = ("backend", "interactive", "toolbar", "timezone", "tk.", "webagg.", "keymap.",
+               "savefig.directory", "figure.raise_window", "docstring.", "date.epoch")  # fmt: skip
+
+
+def fixed_rc(*, files: bool = False) -> dict[str, object]:
+    """The settings to change so that matplotlib draws with its defaults plus convanim's.
+
+    A ``matplotlibrc`` in the working directory or in ``MPLCONFIGDIR``, a style or a
+    changed ``rcParams`` (``lines.antialiased: False``, ``path.sketch``...) would
+    otherwise change convanim's pixels: the same spec must give the same bytes.
+    Only the settings that differ are returned (usually none). ``files`` adds
+    convanim's own settings for ``savefig`` (fixed SVG ids, text as paths).
+    """
+    wanted = {
+        key: value for key, value in mpl.rcParamsDefault.items() if not key.startswith(_LEFT_ALONE)
+    }
+    if files:
+        wanted.update(_OURS)
+    current = mpl.rcParams
+    return {key: value for key, value in wanted.items() if current[key] != value}
+
+
+@contextlib.contextmanager
+def matplotlib_defaults(
+    rc: dict[str, object] | None = None, *, files: bool = False
+) -> Iterator[None]:
+    """Run the block with :func:`fixed_rc` applied (``rc``: an earlier result of it)."""
+    rc = fixed_rc(files=files) if rc is None else rc
+    if not rc:
+        yield
+        return
+    with mpl.rc_context(rc):
+        yield
+
 
 # Fixed metadata, so that the same frame gives byte-identical files run after run.
 _METADATA = {
@@ -25,6 +67,21 @@ _METADATA = {
     "pdf": {"CreationDate": None, "ModDate": None, "Creator": "convanim", "Producer": "convanim"},
     "png": {"Software": "convanim"},
 }
+
+
+def drawn_with_defaults(init: Callable) -> Callable:
+    """Build a scene under :func:`matplotlib_defaults` (artists read the settings when
+    made), and keep what it changed for drawing the frames."""
+
+    @functools.wraps(init)
+    def build(self, *args: Any, **kwargs: Any) -> None:
+        rc = fixed_rc()
+        if self._rc is None:  # the outermost constructor, outside any fixed context
+            self._rc = rc
+        with matplotlib_defaults(rc):
+            init(self, *args, **kwargs)
+
+    return build
 
 
 class BlittedScene:
@@ -59,7 +116,13 @@ class BlittedScene:
         """Pixels per plane unit (0.5 cm)."""
         return self.dpi * 0.5 / 2.54
 
+    _rc: dict[str, object] | None = None  # fixed_rc() when the scene was built
+
     def _draw(self, index: int) -> np.ndarray:
+        with matplotlib_defaults(self._rc):
+            return self._draw_fixed(index)
+
+    def _draw_fixed(self, index: int) -> np.ndarray:
         self._update(self._checked(index))
         if self._posed:  # back from pose() to blitting
             for artist in self._moving:
@@ -113,7 +176,7 @@ class BlittedScene:
         """
         self.pose(index)
         try:
-            with mpl.rc_context({"svg.hashsalt": "convanim", "svg.fonttype": "path"}):
+            with matplotlib_defaults(files=True):
                 self.figure.savefig(
                     file, format=format, dpi=self.dpi, metadata=_METADATA.get(format, {})
                 )

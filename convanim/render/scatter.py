@@ -6,12 +6,13 @@ See :mod:`convanim.layout.scatter` for what the pictures show.
 from __future__ import annotations
 
 from ..drawable import check_drawable, check_scatter, check_size
-from ..layout import FLAT, matrix_pixel_bounds, pixel_size, plane_extent
+from ..layout import pixel_size
 from ..layout.combine import scatter_gather_layout
+from ..layout.extent import scatter_extent
 from ..layout.notes import frame_notes
 from ..layout.scatter import overlap_layout, scatter_layout, scatter_notes
 from ..plan import Plan, plan
-from ..scatter import full_size, scatter_plan
+from ..scatter import scatter_plan
 from ..spec import Spec
 from ..theme import TUTORIAL_THEME, Theme
 from ..values import TUTORIAL_SEED, Numbers
@@ -76,18 +77,8 @@ class ScatterScene(DrawingScene):
         check_scatter(spec, style)
         dpi = float(dpi if dpi is not None else 150.0)
         # Refuse a picture too big to hold before planning it: the grids, a unit apart.
-        full = full_size(spec)
-        in_rows = spec.input_size[0] if spec.ndim == 2 else 1
-        full_rows = full[0] if spec.ndim == 2 else 1
-        width = spec.input_size[-1] + 1 + full[-1] + 1
-        height = max(in_rows, full_rows) + 1
-        if style == "scatter_gather":
-            # ... beside the gather view's grids and Cᵀ, two units apart.
-            (xmin, xmax, ymin, ymax), _ = plane_extent(spec, FLAT, theme)
-            matrix_width, matrix_height = matrix_pixel_bounds(spec)
-            width += 2 + xmax - xmin + 2 + matrix_width
-            height = max(height, ymax - ymin + 1, matrix_height)
-        check_size(*pixel_size((0.0, width, 0.0, height), theme.border, dpi, "tex"), dpi)
+        extent, border = scatter_extent(spec, style, theme)
+        check_size(*pixel_size(extent, border, dpi, "tex"), dpi)
         self.stamps = stamps = scatter_plan(spec)
         self.numbers = numbers
         measure = measure_for(theme)

@@ -23,6 +23,7 @@ from ..plan import Plan, plan
 from ..spec import Spec
 from ..theme import TUTORIAL_THEME, Theme
 from ..values import TUTORIAL_SEED, Numbers
+from ._blit import drawn_with_defaults
 from .mpl import DrawingScene, measure_for
 
 __all__ = ["Scene"]
@@ -63,6 +64,7 @@ class Scene(DrawingScene):
     ``frame_indices[j]`` (every plan frame unless some output channels are left out).
     """
 
+    @drawn_with_defaults
     def __init__(
         self,
         spec: Spec | Plan,
@@ -166,7 +168,8 @@ class StagedScene(DrawingScene):
         theme: Theme = TUTORIAL_THEME,
         **sizing: object,
     ) -> None:
-        from ..layout.stages import STAGE_GAP, staged_layout
+        from ..layout.extent import stages_extent
+        from ..layout.stages import staged_layout
         from ..values import numbers
 
         self.spec = block
@@ -174,11 +177,8 @@ class StagedScene(DrawingScene):
         self.numbers = None
         self.look = look
         dpi = float(dpi if dpi is not None else 150.0)
-        extents = [stack_extent(spec, look, theme)[0] for spec in block.stages]
-        width = sum(e[1] - e[0] for e in extents) + STAGE_GAP * (len(extents) - 1)
-        height = max(e[3] for e in extents) - min(e[2] for e in extents)
-        border = theme.border + look.line_allowance
-        check_size(*pixel_size((0.0, width, 0.0, height), border, dpi, "tex"), dpi)
+        extent, border = stages_extent(block, look, theme)
+        check_size(*pixel_size(extent, border, dpi, "tex"), dpi)
         self.plans = tuple(plan(spec) for spec in block.stages)
         self.stage_numbers = (None, None)
         if values:

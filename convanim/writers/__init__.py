@@ -10,9 +10,11 @@ leaves no partial file and never touches a file the user already had.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import shutil
+import signal
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -29,6 +31,7 @@ __all__ = [
     "atomic_output",
     "check_output_path",
     "register",
+    "track_commits",
     "writer_for",
     "writers",
 ]
@@ -110,6 +113,11 @@ class Writer:
         For a folder writer, a regular expression matching the file names it writes:
         an earlier run's files of that form are removed once the new set is in place,
         so the folder holds one run's frames (other files of the user's stay).
+    min_duration : int
+        The shortest frame (ms) the format plays as written; a shorter one is refused
+        before any drawing.
+    duration_reason : str
+        Why, for the error (starting with a space, in parentheses).
     """
 
     name: str
@@ -121,6 +129,8 @@ class Writer:
     loops: bool = False
     owned: str | None = None
     takes_frame: bool = False
+    min_duration: int = 1
+    duration_reason: str = ""
     alpha: bool = True
 
 
@@ -193,6 +203,11 @@ def check_output_path(path: str | os.PathLike[str], *, directory: bool = False) 
         raise ValueError(
             f"output folder {os.fspath(parent)!r} is not valid: expected an existing folder"
         )
+    if directory and target.is_symlink() and not target.exists():
+        raise ValueError(
+            f"frames folder {os.fspath(path)!r} is not valid: expected a folder (it is a "
+            f"symbolic link to {os.readlink(target)!r}, which does not exist)"
+        )
     if directory and target.exists() and not target.is_dir():
         raise ValueError(
             f"frames folder {os.fspath(path)!r} is not valid: expected a folder "
@@ -228,25 +243,130 @@ def atomic_output(
     # Short, fixed-length temporary names: a long target name must not overflow the
     # file system's limit once a random part is added.
     if directory:
-        temporary = Path(tempfile.mkdtemp(dir=parent, prefix=".convanim-", suffix=".tmp"))
+        # Inside an existing folder (it may be a mount point: a rename from its parent
+        # would cross file systems), else beside the folder to be.
+        home = target if target.is_dir() else parent
+        temporary = Path(tempfile.mkdtemp(dir=home, prefix=".convanim-", suffix=".tmp"))
     else:
         handle, name = tempfile.mkstemp(dir=parent, prefix=".convanim-", suffix=target.suffix)
         os.close(handle)
         temporary = Path(name)
     try:
         yield temporary
-        if directory:
-            _move_into(temporary, target, owned)
-        else:
-            # mkstemp makes 0600 files; give the result the usual permissions.
-            os.chmod(temporary, 0o666 & ~_UMASK)
-            os.replace(temporary, target)
-    except BaseException:
+        with _signals_held():
+            # A signal now would leave the message ("no file was written") and the
+            # outcome disagreeing: it is delivered once the file is in place and known.
+            if directory:
+                _move_into(temporary, target, owned)
+            else:
+                # mkstemp makes 0600 files; give the result the usual permissions.
+                os.chmod(temporary, 0o666 & ~_UMASK)
+                os.replace(temporary, target)
+            for record in _COMMITS:
+                record.append(target)
+    except BaseException as error:
+        # Read the file system before the partial file is removed (which frees space).
+        plain = _plain_os_error(error, target, temporary, parent)
         if temporary.is_dir():
             shutil.rmtree(temporary, ignore_errors=True)
         else:
             temporary.unlink(missing_ok=True)
+        if plain is not None:
+            raise plain from None
         raise
+
+
+FULL_BELOW = 2**20
+"""Free bytes under which a file system counts as full when a writer's failure comes with
+no reason of its own (ffmpeg, a subprocess, reports only that it stopped)."""
+
+
+def _plain_os_error(
+    error: BaseException, target: Path, temporary: Path, parent: Path
+) -> OSError | None:
+    """The one-line :class:`OSError` to raise for ``error`` (None: raise it unchanged).
+
+    Every writer's failure to write reads the same, ``[Errno 28] No space left on device:
+    'x.pdf'``: named after the target, not the temporary file, and a full file system
+    named as such even when the writer (ffmpeg) reports only that it stopped.
+    """
+    if not isinstance(error, OSError):
+        return None
+    code = error.errno
+    if code is None or code == errno.EPIPE:
+        try:
+            status = os.statvfs(parent)
+            full = status.f_bavail * status.f_frsize < FULL_BELOW
+        except (OSError, AttributeError):
+            full = False
+        if full:
+            code = errno.ENOSPC
+    if code is None:
+        # No errno: keep the first line of the message (imageio appends ffmpeg's whole
+        # command line and log).
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return OSError(first)
+    named = error.filename
+    if named is None or Path(os.fspath(named)).name.startswith(".convanim-"):
+        named = target
+    if code == error.errno and named == error.filename:
+        return None
+    return OSError(code, os.strerror(code), os.fspath(named))
+
+
+_COMMITS: list[list[Path]] = []
+"""The open :func:`track_commits` records."""
+
+_HELD_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name)
+)
+
+
+@contextlib.contextmanager
+def track_commits() -> Iterator[list[Path]]:
+    """Yield a list that every file (or folder) moved into place meanwhile is added to.
+
+    A front-end reads it when interrupted to say truthfully what was written: a file is
+    added in the same signal-free moment it is moved into place.
+    """
+    record: list[Path] = []
+    _COMMITS.append(record)
+    try:
+        yield record
+    finally:
+        _COMMITS.remove(record)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM for the block, then deliver them to the handlers that
+    were in place (only the main thread can; elsewhere this does nothing)."""
+    if threading.current_thread() is not threading.main_thread() or any(
+        signal.getsignal(number) is None for number in _HELD_SIGNALS
+    ):  # not ours to hold: another thread, or a handler set outside Python
+        yield
+        return
+    pending: list[int] = []
+    previous = {}
+    try:
+        for number in _HELD_SIGNALS:
+            previous[number] = signal.signal(number, lambda got, frame: pending.append(got))
+    except ValueError:  # an embedding interpreter that owns the signals
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        yield
+        return
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for number in dict.fromkeys(pending):
+            handler = previous[number]
+            if callable(handler):
+                handler(number, None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(number)
 
 
 def _move_into(temporary: Path, target: Path, owned: str | None = None) -> None:

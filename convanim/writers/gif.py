@@ -170,5 +170,9 @@ register(
         loops=True,
         description="animated GIF, one shared palette, loops forever by default",
         write=write_gif,
+        min_duration=20,
+        duration_reason=(
+            " (browsers slow shorter GIF frames to 100 ms; MP4, WebP and APNG take any)"
+        ),
     )
 )
