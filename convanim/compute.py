@@ -195,7 +195,8 @@ def evaluate(
     # all. Walked in chunks, so the gathered taps never hold more than one chunk.
     first_channel = plan(spec).select(range(spec.num_positions))
     size = _chunk_frames(spec)
-    for start, chunk in zip(range(0, len(first_channel), size), first_channel.chunks(size)):
+    starts = range(0, len(first_channel), size)
+    for start, chunk in zip(starts, first_channel.chunks(size), strict=True):
         result[:, start : start + len(chunk)] = _evaluate_chunk(chunk, flat_x, per_group, single)
     if bias is not None:
         result += bias[:, None]

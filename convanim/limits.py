@@ -136,9 +136,7 @@ def check_work(
         return
     width, height = size
     of = f" of {total}" if total is not None and total != frames else ""
-    estimate = (
-        f"{frames}{of} frames of {width}x{height} px, about {_duration(seconds)} as {writer}"
-    )
+    estimate = f"{frames}{of} frames of {width}x{height} px, about {_duration(seconds)} as {writer}"
     expected = (
         f"at most {MAX_FRAMES} frames and about {MAX_SECONDS:.0f} s of work ({estimate}): "
         "select frames (--frames START:STOP, frames=), lower --dpi, give a smaller input, "

@@ -161,9 +161,7 @@ class Plan:
             output_cell=tuple(int(v) for v in arrays["output_cell"][0]),
             window_origin=tuple(int(v) for v in arrays["window_origin"][0]),
             output_channel=int(arrays["output_channel"][0]),
-            input_channels=tuple(
-                int(c) for c in self.group_input_channels[arrays["group"][0]]
-            ),
+            input_channels=tuple(int(c) for c in self.group_input_channels[arrays["group"][0]]),
             **taps,
         )
 
@@ -181,7 +179,7 @@ class Plan:
         computed until its arrays are read.
         """
         if isinstance(frames, range):
-            if len(frames) and not (0 <= min(frames) and max(frames) < len(self)):
+            if len(frames) and not (min(frames) >= 0 and max(frames) < len(self)):
                 raise IndexError(f"frames {frames} are out of range for a plan of {len(self)}")
         elif isinstance(frames, slice):
             frames = range(len(self))[frames]
