@@ -101,12 +101,13 @@ class Animation:
         else:
             raise TypeError(f"spec = {spec!r} is not valid: expected a convanim Spec or Plan")
         self._options = draw_options(options, given)
-        from .drawable import check_drawable, check_matrix
+        from .drawable import check_request
 
-        check_drawable(spec)
-        if self._options.style == "matrix":
-            check_matrix(spec, labels=False, caption=False, values=False)
+        # Bounded before anything is planned: a notebook shows the animation as a GIF.
+        chosen = check_request(spec, self._options, "gif")
         self._plan = the_plan if the_plan is not None else plan(spec)
+        if self._options.frames is not None:
+            self._plan = self._plan.select(chosen)
         if self._options.numbered:
             from .values import numbers
 
@@ -139,7 +140,7 @@ class Animation:
         return self._options
 
     def __len__(self) -> int:
-        return self._plan.spec.num_frames
+        return len(self._plan)
 
     def __repr__(self) -> str:
         return (
@@ -152,7 +153,7 @@ class Animation:
         if self._scene is None:
             from .render import scene
 
-            self._scene = scene(self._plan, options=self._options)
+            self._scene = scene(self._plan, options=_planned(self._options))
         return self._scene
 
     @property
@@ -191,15 +192,22 @@ class Animation:
         unknown = set(rest) - {"frame", "format", "progress", "callback"}
         if unknown:
             raise TypeError(f"save() got an unexpected keyword argument {sorted(unknown)[0]!r}")
+        if "frames" in drawing:
+            raise TypeError(
+                "save() got an unexpected keyword argument 'frames' (give it to animate())"
+            )
         options = self._options.replace(**drawing) if drawing else self._options
         writer = writer_for(path, rest.pop("format", None))
         check_write(writer, path, options, rest.get("frame"))
+        from .drawable import check_request
+
+        check_request(self._plan, _planned(options), writer.name)
         if options is self._options or _same_picture(options, self._options):
             the_scene = self._get_scene()
         else:
             from .render import scene
 
-            the_scene = scene(self._plan, options=options)
+            the_scene = scene(self._plan, options=_planned(options))
         return write_scene(the_scene, path, writer, options, **rest)
 
     def _encode_gif(self, frames: int | None = None) -> bytes:
@@ -363,6 +371,11 @@ def animate(spec: Spec | Plan, *, options: DrawOptions | None = None, **given: A
     (4, (2, 2))
     """
     return Animation(spec, options=options, **given)
+
+
+def _planned(options: DrawOptions) -> DrawOptions:
+    """The options for drawing an animation's plan, whose frames are already selected."""
+    return options.replace(frames=None) if options.frames is not None else options
 
 
 def _same_picture(one: DrawOptions, other: DrawOptions) -> bool:

@@ -11,10 +11,10 @@ from typing import Any
 
 import numpy as np
 
+from .drawable import check_request
 from .errors import invalid
 from .options import DrawOptions, draw_options, option, with_draw_options
 from .plan import Plan
-from .render import scene as build_scene
 from .spec import Spec
 from .writers import WriteOptions, atomic_output, check_output_path, writer_for
 
@@ -139,6 +139,16 @@ def save(
     writer = writer_for(path, format)
     options = draw_options(options, given)
     check_write(writer, path, options, frame)
+    chosen = check_request(spec, options, writer.name if writer.animated else "draw")
+    if not writer.animated and options.style != "matrix":
+        # A still draws one frame: plan and lay out that frame alone.
+        last = len(chosen) - 1
+        frame = replace(option("frame"), low=0, high=last).check(0 if frame is None else frame)
+        options = options.replace(frames=slice(chosen[frame], chosen[frame] + 1))
+        frame = 0
+    # matplotlib is imported only now: every refusal above answers without it.
+    from .render import scene as build_scene
+
     the_scene = build_scene(spec, options=options)
     return write_scene(
         the_scene, path, writer, options, frame=frame, progress=progress, callback=callback

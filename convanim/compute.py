@@ -147,7 +147,9 @@ def _evaluate_chunk(
         return summed / _divisor(chunk, len(chunk))
     gathered = np.where(reads, flat_x[:, np.where(reads, source, 0)], 0.0)  # (Cin, P, T)
     if single:
-        return (gathered[0] @ per_group[0, 0, 0])[None]
+        # A sum along each row, not a BLAS product: a row's result does not depend on
+        # how many rows the chunk has.
+        return (gathered[0] * per_group[0, 0, 0]).sum(axis=1)[None]
     by_group = gathered[chunk.group_input_channels]  # (G, Cin_g, P, T)
     return np.einsum("goct,gcpt->gop", per_group, by_group).reshape(spec.out_channels, -1)
 

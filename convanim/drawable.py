@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from .errors import SpecError, invalid
-from .options import STYLES, option
+from .limits import check_array, check_work
+from .options import STYLES, DrawOptions, option
 from .plan import Plan
 from .spec import Spec, drawing_refusal
 
-__all__ = ["MAX_SIDE", "STYLES", "check_drawable", "check_matrix", "check_size", "check_style"]
+__all__ = [
+    "MAX_SIDE",
+    "STYLES",
+    "check_drawable",
+    "check_matrix",
+    "check_request",
+    "check_size",
+    "check_style",
+    "picture_size",
+    "selected_frames",
+]
 
 
 def check_style(style: object, dpi: object = None) -> None:
@@ -69,3 +80,86 @@ def check_size(width: int, height: int, dpi: float) -> None:
             value=dpi,
             expected=expected,
         )
+
+
+def selected_frames(total: int, frames: slice | None) -> range:
+    """The plan frames a ``frames`` selection draws, out of ``total``.
+
+    Raises
+    ------
+    SpecError
+        When the selection holds no frame of this spec.
+    """
+    if frames is None:
+        return range(total)
+    chosen = range(total)[frames]
+    if len(chosen) == 0:
+        shown = ":".join("" if part is None else str(part) for part in (frames.start, frames.stop))
+        if frames.step is not None:
+            shown += f":{frames.step}"
+        raise invalid(
+            "frames",
+            shown,
+            f"a selection of at least one of its {total} frames (START:STOP[:STEP], 0-based, "
+            "STOP excluded)",
+            detail=" for this spec",
+        )
+    return chosen
+
+
+def picture_size(spec: Spec, options: DrawOptions) -> tuple[int, int]:
+    """The picture's (width, height) in pixels, from the spec's sizes alone (nothing is
+    planned): what the size and work checks read."""
+    from .layout import FLAT, TUTORIAL, matrix_pixel_bounds, pixel_size, plane_extent, unit_pixels
+
+    dpi = float(options.dpi if options.dpi is not None else 150.0)
+    if options.style == "matrix":
+        width, height = matrix_pixel_bounds(spec)
+        unit_px = unit_pixels(dpi)
+        return round(width * unit_px), round(height * unit_px)
+    look = TUTORIAL if options.style == "tutorial" else FLAT
+    extent, border = plane_extent(spec, look, options.theme)
+    return pixel_size(extent, border, dpi, "tex")
+
+
+def check_request(spec: Spec | Plan, options: DrawOptions, writer: str = "draw") -> range:
+    """Refuse, before anything is planned or drawn, a request that cannot be met.
+
+    In order: a spec the renderers cannot draw, a frame selection outside the plan,
+    more frames or estimated time than :mod:`convanim.limits` allows (unless
+    ``options.allow_long``), a picture too large (:func:`check_size`), and printed
+    numbers whose arrays would be too large. Every check reads the spec's sizes only.
+
+    Parameters
+    ----------
+    spec : Spec or Plan
+        What to draw (a plan's own frames are the ones selected from).
+    options : DrawOptions
+        The drawing options.
+    writer : str
+        The writer's name, whose cost per frame the estimate uses (``"draw"``: frames
+        alone, as :func:`convanim.render.render` gives them).
+
+    Returns
+    -------
+    range
+        The plan frames to draw.
+    """
+    the_spec = spec.spec if isinstance(spec, Plan) else spec
+    check_drawable(the_spec)
+    if options.style == "matrix":
+        check_matrix(the_spec, labels=False, caption=False, values=False)
+    total = len(spec) if isinstance(spec, Plan) else the_spec.num_frames
+    chosen = selected_frames(total, options.frames)
+    size = picture_size(the_spec, options)
+    check_work(len(chosen), size, writer=writer, allow_long=options.allow_long, total=total)
+    dpi = float(options.dpi if options.dpi is not None else 150.0)
+    check_size(*size, dpi)
+    if options.numbered or options.style == "matrix":
+        check_array(
+            "the printed numbers",
+            (the_spec.in_channels, *the_spec.grid_size),
+            8,
+            the_spec.input_size,
+        )
+    return chosen

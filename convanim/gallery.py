@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .drawable import check_drawable, check_matrix
+from .drawable import check_request
 from .errors import ManifestError, SpecError
 from .options import OPTIONS, DrawOptions, draw_option_names
 from .spec import Spec
@@ -141,9 +141,8 @@ def _entry(index: int, table: object) -> GalleryEntry:
             if key in table
         }
         options = DrawOptions(**drawing)
-        check_drawable(spec)
-        if options.style == "matrix":
-            check_matrix(spec, labels=False, caption=False, values=False)
+        # Bounded work (frames, time, picture, numbers) before anything is planned.
+        check_request(spec, options, "gif")
         if options.numbered:
             numbers(spec, x=options.x, weight=options.weight, seed=options.seed)
         elif options.weight is not None and spec.is_pool:

@@ -64,7 +64,9 @@ def _duration(seconds: float) -> str:
         return f"{seconds / 60:.0f} minutes"
     if seconds < 3 * 86400:
         return f"{seconds / 3600:.1f} hours"
-    return f"{seconds / 86400:.0f} days"
+    if seconds < 365 * 86400:
+        return f"{seconds / 86400:.0f} days"
+    return f"{seconds / (365 * 86400):.0f} years"
 
 
 def estimated_seconds(frames: int, size: tuple[int, int], writer: str = "draw") -> float:
@@ -136,15 +138,15 @@ def check_work(
         return
     width, height = size
     of = f" of {total}" if total is not None and total != frames else ""
-    estimate = f"{frames}{of} frames of {width}x{height} px, about {_duration(seconds)} as {writer}"
     expected = (
-        f"at most {MAX_FRAMES} frames and about {MAX_SECONDS:.0f} s of work ({estimate}): "
-        "select frames (--frames START:STOP, frames=), lower --dpi, give a smaller input, "
-        "or pass --allow-long (allow_long=True)"
+        f"at most {MAX_FRAMES} frames and about {MAX_SECONDS:.0f} s of work: select some "
+        "(--frames START:STOP, frames=), lower --dpi, give a smaller input, or pass "
+        "--allow-long (allow_long=True)"
     )
+    # Named by the frame count, not by an option the user may not have given.
     raise SpecError(
-        f"frames = {frames} is not valid: expected {expected}",
-        parameter="frames",
+        f"frames = {frames}{of} ({width}x{height} px, about {_duration(seconds)} as "
+        f"{writer}) is not valid: expected {expected}",
         value=frames,
         expected=expected,
     )

@@ -27,6 +27,7 @@ from typing import Any, Literal
 import numpy as np
 
 from .errors import SpecError, invalid
+from .limits import MAX_FRAMES, MAX_SECONDS
 from .theme import THEMES, Theme, theme_named
 
 __all__ = [
@@ -48,7 +49,8 @@ _SIZE = re.compile(r"^-?[0-9]+(x-?[0-9]+){0,2}$")  # ASCII digits only, as typed
 _INT = re.compile(r"^-?[0-9]+$")
 _PAIRS = re.compile(r"^[0-9]+(:[0-9]+)?(x[0-9]+(:[0-9]+)?){0,2}$")
 
-Kind = Literal["sizes", "int", "number", "flag", "choice", "array", "theme", "text"]
+Kind = Literal["sizes", "int", "number", "flag", "choice", "array", "theme", "text", "frames"]
+_FRAMES = re.compile(r"^([0-9]*):([0-9]*)(:([0-9]*))?$")  # START:STOP[:STEP], parts optional
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,7 +64,8 @@ class Option:
     kind : str
         ``"sizes"`` (an int or one per axis, typed ``5x7``), ``"int"``, ``"number"``,
         ``"flag"`` (a bool), ``"choice"``, ``"array"`` (nested lists of numbers),
-        ``"theme"`` or ``"text"``.
+        ``"theme"``, ``"text"`` or ``"frames"`` (a selection of frames: a slice, a
+        range or ``"START:STOP[:STEP]"``, held as a slice).
     group : {"spec", "draw", "write"}
         What the value configures: the :class:`~convanim.Spec`, the drawing
         (:class:`DrawOptions`) or the file.
@@ -124,6 +127,8 @@ class Option:
             "flag": "true or false",
             "array": "a nested list of numbers like [[1, 2], [3, 4]]",
             "text": "a string",
+            "frames": "START:STOP or START:STOP:STEP like 0:100:2 (integers >= 0, STEP >= 1), "
+            "or a slice",
         }[self.kind]
 
     def check(self, value: Any) -> Any:
@@ -161,6 +166,8 @@ class Option:
             return value
         if kind == "array":
             return _array(self.name, value, self.expected)
+        if kind == "frames":
+            return _frames(self.name, value, self.expected)
         # sizes: an int or a tuple of ints; the Spec checks the values
         if isinstance(value, list):
             value = tuple(value)
@@ -206,6 +213,29 @@ class Option:
                 raise invalid(self.name, text, self.expected) from None
             return self.check(value)
         return self.check(stripped)
+
+
+def _frames(name: str, value: Any, expected: str) -> slice:
+    """A selection of frames as a slice of non-negative bounds and a step >= 1."""
+    if isinstance(value, range):
+        value = slice(value.start, value.stop, value.step)
+    elif isinstance(value, str):
+        match = _FRAMES.match(value.strip())
+        if match is None:
+            raise invalid(name, value, expected)
+        start, stop, _, step = match.groups()
+        value = slice(*(int(part) if part else None for part in (start, stop, step)))
+    if not isinstance(value, slice):
+        raise invalid(name, value, expected)
+    parts = (value.start, value.stop, value.step)
+    for part in parts:
+        if part is not None and (
+            not isinstance(part, numbers.Integral) or isinstance(part, bool) or part < 0
+        ):
+            raise invalid(name, value, expected)
+    if value.step is not None and value.step < 1:
+        raise invalid(name, value, expected)
+    return slice(*(None if part is None else int(part) for part in parts))
 
 
 def _show(number: float) -> str:
@@ -369,6 +399,22 @@ OPTIONS: tuple[Option, ...] = (
         "duration", "int", default=1000, low=1, high=655_350, help="milliseconds per frame (1000)"
     ),
     _draw("loop", "int", default=0, low=0, high=65_535, help="times to play, 0 = forever (0)"),
+    _draw(
+        "frames",
+        "frames",
+        default=None,
+        help="draw only these frames of the plan, START:STOP[:STEP] (all)",
+    ),
+    Option(
+        name="allow_long",
+        kind="flag",
+        group="draw",
+        default=False,
+        help=f"draw more than {MAX_FRAMES} frames or about {MAX_SECONDS:.0f} s of work",
+        flag="--allow-long",
+        field="allow_long",
+        directive="allow-long",
+    ),
     # -- the file -------------------------------------------------------------------------
     Option(
         name="frame",
@@ -416,6 +462,10 @@ class DrawOptions:
     labels, caption : bool
     duration, loop : int
         Milliseconds per frame; times to play (0: forever).
+    frames : slice or None
+        Draw only these frames of the plan (None: all of them).
+    allow_long : bool
+        Lift the bound on frames and estimated time (:mod:`convanim.limits`).
     """
 
     style: str = "tutorial"
@@ -429,11 +479,20 @@ class DrawOptions:
     caption: bool = False
     duration: int = 1000
     loop: int = 0
+    frames: slice | None = None
+    allow_long: bool = False
 
     def __post_init__(self) -> None:
         for name in draw_option_names():
             object.__setattr__(self, name, option(name).check(getattr(self, name)))
         if self.style == "matrix":
+            if self.frames is not None:
+                raise SpecError(
+                    "frames is not valid with style = 'matrix': expected no frames (the "
+                    "matrix view draws every row of C)",
+                    parameter="frames",
+                    expected="no frames",
+                )
             if self.x is not None:
                 raise SpecError(
                     "x is not valid with style = 'matrix': expected no x (the matrix view "

@@ -48,7 +48,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from . import __version__
-from .drawable import check_drawable
+from .drawable import check_drawable, check_request
 from .errors import SpecError
 from .options import OPTIONS, DrawOptions
 from .spec import Spec
@@ -151,16 +151,18 @@ def _parse(options: dict[str, Any]) -> tuple[Spec, dict[str, Any], str | None]:
     try:
         spec = Spec(op, **spec_values)
         check_drawable(spec)
-        # Checked now, so a bad combination names its option and line.
-        DrawOptions(**parsed)
+        # Checked now, so a bad combination (or too much work: frames, time, picture,
+        # numbers) names its option and line before anything is planned.
+        check_request(spec, DrawOptions(**parsed), "gif")
     except SpecError as error:
         raise _spec_error(error) from None
     render = {
         name: value.tolist() if hasattr(value, "tolist") else value
         for name, value in parsed.items()
     }
-    if "theme" in render:
-        render["theme"] = options["theme"].strip()
+    for name in ("theme", "frames"):  # as written: a slice is not JSON (the cache key)
+        if name in render:
+            render[name] = options[name].strip()
     alt = options.get("alt", "").strip() or None
     return spec, render, alt
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from ..drawable import check_drawable, check_matrix, check_style
+from ..drawable import check_drawable, check_matrix, check_request, check_style
 from ..layout import FLAT, TUTORIAL
 from ..options import STYLES, DrawOptions, draw_options, with_draw_options
-from ..plan import Plan
+from ..plan import Plan, plan
 from ..spec import Spec
 from ..values import numbers
 from .matrix import MatrixScene, matrix_figure
@@ -61,19 +61,23 @@ def scene(
     if style is not None:
         given = {**given, "style": style}
     options = draw_options(options, given)
-    # Refused before numbers are computed for it; MatrixScene checks the matrix view's
-    # ops itself, and DrawOptions has checked the option combinations.
-    check_drawable(spec)
+    # Refused before anything is planned or numbers are computed for it: a spec the
+    # renderers cannot draw, too many frames, too big a picture (DrawOptions has
+    # checked the option combinations).
+    chosen = check_request(spec, options)
     if options.style == "matrix":
         return MatrixScene(
             spec, options.weight, dpi=options.dpi, seed=options.seed, theme=options.theme
         )
+    the_plan = spec if isinstance(spec, Plan) else plan(spec)
+    if options.frames is not None:
+        the_plan = the_plan.select(chosen)
     cell_values = None
     if options.numbered:
-        cell_values = numbers(spec, x=options.x, weight=options.weight, seed=options.seed)
+        cell_values = numbers(the_plan, x=options.x, weight=options.weight, seed=options.seed)
     look = {"tutorial": TUTORIAL, "flat": FLAT}[options.style]
     return Scene(
-        spec,
+        the_plan,
         look,
         dpi=options.dpi,
         numbers=cell_values,

@@ -28,6 +28,7 @@ from typing import BinaryIO
 import numpy as np
 
 from . import FrameSource, WriteOptions, Writer, register
+from ._changes import changed_box, count_frames
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LEVEL = 9  # zlib level: fixed, so the bytes are reproducible
@@ -64,12 +65,13 @@ def _paeth(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     return np.where((pa <= pb) & (pa <= pc), a, np.where(pb <= pc, b, c))
 
 
-def filter_rows(pixels: np.ndarray) -> bytes:
+def filter_rows(pixels: np.ndarray, above: np.ndarray | None = None) -> bytes:
     """PNG scanlines of an (H, W, channels) uint8 image, each with its best filter in front.
 
-    All five filters are computed for the whole image at once (they read only the
-    unfiltered bytes, so they vectorise), then each row keeps the one whose bytes, read
-    as signed, have the least sum of magnitudes: libpng's heuristic.
+    All five filters are computed for the rows at once (they read only the unfiltered
+    bytes, so they vectorise), then each row keeps the one whose bytes, read as
+    signed, have the least sum of magnitudes: libpng's heuristic. ``above`` is the row
+    before the first (None: the image's first row, with zeros above).
     """
     height, width, channels = pixels.shape
     x = pixels.reshape(height, width * channels).astype(np.int16)
@@ -79,6 +81,9 @@ def filter_rows(pixels: np.ndarray) -> bytes:
     b[1:] = x[:-1]
     c = np.zeros_like(x)  # above and to the left
     c[1:, channels:] = x[:-1, :-channels]
+    if above is not None:
+        b[0] = above.reshape(-1)
+        c[0, channels:] = b[0, :-channels]
     candidates = np.stack([x, x - a, x - b, x - (a + b) // 2, x - _paeth(a, b, c)])
     filtered = (candidates & 0xFF).astype(np.uint8)  # (5, H, W*channels)
     cost = np.abs(filtered.view(np.int8).astype(np.int32)).sum(axis=2)  # (5, H)
@@ -87,6 +92,28 @@ def filter_rows(pixels: np.ndarray) -> bytes:
     rows[:, 0] = best
     rows[:, 1:] = filtered[best, np.arange(height)]
     return rows.tobytes()
+
+
+BAND_BYTES = 1 << 15
+"""Bytes of pixels filtered at a time: the filters' temporaries (about 30 bytes per
+pixel byte) stay near a megabyte whatever the picture's size."""
+
+
+def compressed_rows(pixels: np.ndarray) -> bytes:
+    """The zlib stream of an image's filtered scanlines, made band by band.
+
+    Deflate's output does not depend on how its input is cut: the same bytes as
+    ``zlib.compress(filter_rows(pixels), LEVEL)``, in bounded memory.
+    """
+    height, width, channels = pixels.shape
+    band = max(1, BAND_BYTES // (width * channels))
+    compressor = zlib.compressobj(LEVEL)
+    parts = []
+    for start in range(0, height, band):
+        above = pixels[start - 1].astype(np.int16) if start else None
+        parts.append(compressor.compress(filter_rows(pixels[start : start + band], above)))
+    parts.append(compressor.flush())
+    return b"".join(parts)
 
 
 def _opaque(rgb: np.ndarray) -> np.ndarray:
@@ -118,7 +145,7 @@ class _Apng:
             ">IIIIIHHBB", self._next(), width, height, *offset, *delay, DISPOSE_NONE, BLEND_OVER
         )
         self.file.write(_chunk(b"fcTL", control))
-        data = zlib.compress(filter_rows(pixels), LEVEL)
+        data = compressed_rows(pixels)
         if self.sequence == 1:  # the first frame is also the still image PNG viewers show
             self.file.write(_chunk(b"IDAT", data))
         else:
@@ -130,36 +157,27 @@ class _Apng:
 
 def write_apng(source: FrameSource, path: Path, options: WriteOptions) -> None:
     """Write ``source`` as an animated PNG at ``path``."""
-    count = len(source)
     delay = _delay(options.duration)
-    written = 0
     with open(path, "wb") as file:
-        apng = _Apng(file, source.size, count, options.loop)
+        apng = _Apng(file, source.size, len(source), options.loop)
         previous = None
-        for frame in source.frames():
-            written += 1
-            if written > count:
-                break
+        for frame in count_frames(source, source.frames()):
             if previous is None:
                 apng.frame(_opaque(frame), (0, 0), delay)
-            else:
-                changed = (frame != previous).any(axis=2)
-                rows = np.flatnonzero(changed.any(axis=1))
-                if rows.size == 0:
-                    # Nothing moved: one transparent pixel keeps the frame's timing.
-                    apng.frame(np.zeros((1, 1, 4), dtype=np.uint8), (0, 0), delay)
-                else:
-                    cols = np.flatnonzero(changed.any(axis=0))
-                    top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-                    patch = _opaque(frame[top:bottom, left:right])
-                    patch[~changed[top:bottom, left:right]] = 0  # transparent: keep what is there
-                    apng.frame(patch, (int(left), int(top)), delay)
-            previous = frame.copy()  # the source may reuse its array
-        if written != count:
-            raise ValueError(
-                f"frame source is not valid: len() said {count} frames, frames() gave "
-                + (f"{written}" if written < count else "more")
-            )
+                previous = frame.copy()  # the source may reuse its array
+                continue
+            box = changed_box(frame, previous)
+            if box is None:
+                # Nothing moved: one transparent pixel keeps the frame's timing.
+                apng.frame(np.zeros((1, 1, 4), dtype=np.uint8), (0, 0), delay)
+                continue
+            top, bottom, left, right = box
+            patch = _opaque(frame[top:bottom, left:right])
+            same = (frame[top:bottom, left:right] == previous[top:bottom, left:right]).all(axis=2)
+            patch[same] = 0  # transparent: keep what is there
+            apng.frame(patch, (left, top), delay)
+            # Only the rectangle changed: update it, not a copy of the whole frame.
+            previous[top:bottom, left:right] = frame[top:bottom, left:right]
         apng.close()
 
 
