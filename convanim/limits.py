@@ -45,7 +45,7 @@ _PER_FRAME = {
     "mp4": (4.0e-3, 2.5e-8),
     "frames": (4.0e-3, 6.0e-8),  # every frame a whole PNG
     "html": (1.0e-4, 0.0),  # vector: the picture's size costs nothing per frame
-    "tex": (1.0e-4, 0.0),
+    "tikz": (1.0e-4, 0.0),
 }
 _SETUP = 0.5  # figure, layout and static background, seconds
 

@@ -28,7 +28,7 @@ from typing import BinaryIO
 import numpy as np
 
 from . import FrameSource, WriteOptions, Writer, register
-from ._changes import changed_box, count_frames
+from ._changes import changed_box, count_frames, pixels, rgba_frames
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LEVEL = 9  # zlib level: fixed, so the bytes are reproducible
@@ -161,23 +161,25 @@ def write_apng(source: FrameSource, path: Path, options: WriteOptions) -> None:
     with open(path, "wb") as file:
         apng = _Apng(file, source.size, len(source), options.loop)
         previous = None
-        for frame in count_frames(source, source.frames()):
+        for frame in count_frames(source, rgba_frames(source)):
             if previous is None:
-                apng.frame(_opaque(frame), (0, 0), delay)
-                previous = frame.copy()  # the source may reuse its array
+                apng.frame(_opaque(frame[..., :3]), (0, 0), delay)
+                previous = pixels(frame).copy()  # the source may reuse its array
                 continue
-            box = changed_box(frame, previous)
+            current = pixels(frame)
+            box = changed_box(current, previous)
             if box is None:
                 # Nothing moved: one transparent pixel keeps the frame's timing.
                 apng.frame(np.zeros((1, 1, 4), dtype=np.uint8), (0, 0), delay)
                 continue
             top, bottom, left, right = box
-            patch = _opaque(frame[top:bottom, left:right])
-            same = (frame[top:bottom, left:right] == previous[top:bottom, left:right]).all(axis=2)
-            patch[same] = 0  # transparent: keep what is there
+            patch = frame[top:bottom, left:right].copy()
+            patch[..., 3] = 255
+            # transparent: keep what is there
+            patch[current[top:bottom, left:right] == previous[top:bottom, left:right]] = 0
             apng.frame(patch, (left, top), delay)
             # Only the rectangle changed: update it, not a copy of the whole frame.
-            previous[top:bottom, left:right] = frame[top:bottom, left:right]
+            previous[top:bottom, left:right] = current[top:bottom, left:right]
         apng.close()
 
 

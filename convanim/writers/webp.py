@@ -28,7 +28,7 @@ import numpy as np
 from PIL import Image
 
 from . import FrameSource, WriteOptions, Writer, register
-from ._changes import changed_box, count_frames
+from ._changes import changed_box, count_frames, pixels, rgba_frames
 
 # Lossless: "quality" is the compression effort and "method" the speed trade-off.
 # On the tutorial's frames 80 and 2 give files as small as 100 and 6 (within 0.5%) in
@@ -101,24 +101,25 @@ def write_webp(source: FrameSource, path: Path, options: WriteOptions) -> None:
     with open(path, "wb") as file:
         webp = _WebP(file, source.size, options.loop)
         previous = None
-        for frame in count_frames(source, source.frames()):
+        for frame in count_frames(source, rgba_frames(source)):
             if previous is None:
-                webp.frame(frame, (0, 0), duration)
-                previous = frame.copy()  # the source may reuse its array
+                webp.frame(np.ascontiguousarray(frame[..., :3]), (0, 0), duration)
+                previous = pixels(frame).copy()  # the source may reuse its array
                 continue
-            box = changed_box(frame, previous)
+            current = pixels(frame)
+            box = changed_box(current, previous)
             if box is None:
                 # Nothing moved: one transparent pixel keeps the frame's timing.
                 webp.frame(np.zeros((1, 1, 4), dtype=np.uint8), (0, 0), duration)
                 continue
             top, bottom, left, right = box
             top, left = top - top % 2, left - left % 2  # offsets are stored halved
-            patch = np.empty((bottom - top, right - left, 4), dtype=np.uint8)
-            patch[..., :3] = frame[top:bottom, left:right]
-            same = (frame[top:bottom, left:right] == previous[top:bottom, left:right]).all(axis=2)
-            patch[..., 3] = np.where(same, 0, 255)
+            patch = frame[top:bottom, left:right].copy()
+            patch[..., 3] = 255
+            # transparent: keep what is there
+            patch[current[top:bottom, left:right] == previous[top:bottom, left:right]] = 0
             webp.frame(patch, (left, top), duration)
-            previous[top:bottom, left:right] = frame[top:bottom, left:right]
+            previous[top:bottom, left:right] = current[top:bottom, left:right]
         webp.close()
 
 
