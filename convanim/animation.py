@@ -62,7 +62,7 @@ class Animation:
         What to draw (1 or 2 axes).
     options : DrawOptions, optional
         Checked drawing options; keywords override them.
-    style, theme, dpi, values, x, weight, seed, labels, caption, duration, loop
+    style, theme, dpi, values, x, weight, seed, labels, caption, duration, loop, frames, allow_long
         The drawing options (:class:`~convanim.options.DrawOptions`), as
         :func:`convanim.render.render` draws them.
 
@@ -103,8 +103,10 @@ class Animation:
         self._options = draw_options(options, given)
         from .drawable import check_request
 
-        # Bounded before anything is planned: a notebook shows the animation as a GIF.
-        chosen = check_request(spec, self._options, "gif")
+        # Bounded before anything is planned: the frames and the drawing's work (an
+        # animation draws lazily; save() checks its writer's work, and the notebook's
+        # GIF is bounded by the embed limit, estimated from a few frames).
+        chosen = check_request(spec, self._options, "draw")
         self._plan = the_plan if the_plan is not None else plan(spec)
         if self._options.frames is not None:
             self._plan = self._plan.select(chosen)
@@ -347,10 +349,12 @@ def animate(spec: Spec | Plan, *, options: DrawOptions | None = None, **given: A
         What to draw (1 or 2 axes).
     options : DrawOptions, optional
         Checked drawing options; the keywords below override them.
-    style, theme, dpi, values, x, weight, seed, labels, caption, duration, loop
+    style, theme, dpi, values, x, weight, seed, labels, caption, duration, loop, frames, allow_long
         The drawing options (:class:`~convanim.options.DrawOptions`, as
         :func:`convanim.render.render` draws them): ``duration`` in milliseconds per
-        frame, ``loop`` the times to play (0: forever).
+        frame, ``loop`` the times to play (0: forever), ``frames`` a selection of the
+        plan's frames, ``allow_long`` lifting the bound on frames and work (a spec of
+        more than 10,000 frames or about a minute of drawing is refused at once).
 
     Returns
     -------

@@ -126,10 +126,14 @@ def save(
         ``callback(frames_done, frames_total)`` after each frame.
     options : DrawOptions, optional
         Checked drawing options; the keywords below override them.
-    style, theme, dpi, values, x, weight, seed, labels, caption, duration, loop
+    style, theme, dpi, values, x, weight, seed, labels, caption, duration, loop, frames, allow_long
         The drawing options (:class:`~convanim.options.DrawOptions`; see
         :func:`convanim.render.render`): ``duration`` in milliseconds per frame,
-        ``loop`` the times to play (0: forever; GIF, WebP and APNG).
+        ``loop`` the times to play (0: forever; GIF, WebP and APNG), ``frames`` a
+        selection of the plan's frames (a slice, a range or ``"START:STOP[:STEP]"``),
+        ``allow_long`` lifts the bound on work (:mod:`convanim.limits`): without it,
+        more than 10,000 frames or about a minute of estimated work is refused with
+        a one-line :class:`~convanim.SpecError` before anything is planned.
 
     Returns
     -------

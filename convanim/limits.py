@@ -31,19 +31,20 @@ MAX_ARRAY_BYTES = 2**30
 """Largest array (1 GiB) that :func:`~convanim.plan`, :func:`~convanim.evaluate`,
 :func:`~convanim.numbers` or :func:`~convanim.conv_matrix` materialises."""
 
-# Seconds per frame on this project's machine kind (2 shared cores), measured by
-# scripts/bench.py's big-picture rows: a constant (matplotlib's blit of the moving
-# artists, the writer's per-frame overhead) plus a cost per picture pixel (restoring
-# the cached background and reading the canvas back, and for MP4 the whole-frame
-# colour conversion and H.264 encode; the other writers encode the changed rectangle
-# only). "draw" is the frames alone (render(), frames()).
+# Seconds per frame on this project's machine kind (2 cores): a constant (blitting the
+# moving artists, the writer's per-frame overhead) plus a cost per picture pixel
+# (restoring the cached background, copying the canvas, finding the changed
+# rectangle, and for MP4 the whole-frame colour conversion and H.264 encode). Fitted
+# to scripts/bench.py's "big" rows (conv 64x64 k 3 at 478x597 and 3256x4068 px), which
+# ran at a load of about 6 on 2 cores: the fitted figures are halved here for an idle
+# runner. "draw" is the frames alone (render(), frames()).
 _PER_FRAME = {
-    "draw": (1.5e-3, 3.5e-9),
-    "gif": (3.0e-3, 4.0e-9),
-    "apng": (4.0e-3, 5.0e-9),
-    "webp": (6.0e-3, 6.0e-9),
-    "mp4": (4.0e-3, 2.5e-8),
-    "frames": (4.0e-3, 6.0e-8),  # every frame a whole PNG
+    "draw": (1.5e-3, 2.5e-9),
+    "gif": (4.4e-3, 7.7e-9),
+    "apng": (3.6e-3, 1.1e-8),
+    "webp": (2.5e-3, 5.2e-9),
+    "mp4": (1.0e-3, 1.0e-8),
+    "frames": (4.0e-3, 3.0e-8),  # every frame a whole PNG
     "html": (1.0e-4, 0.0),  # vector: the picture's size costs nothing per frame
     "tikz": (1.0e-4, 0.0),
 }

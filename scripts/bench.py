@@ -858,7 +858,7 @@ def bench_growth(report: Report, work: Path, quick: bool, size: tuple[int, int])
 
 BIG_SIDE = 64
 BIG_WRITERS = ("gif", "apng", "webp", "mp4")
-BIG_FRAMES, QUICK_BIG_FRAMES = 120, 24
+BIG_FRAMES, QUICK_BIG_FRAMES = 120, 8
 
 
 def big_child(side: int, dpi: float, count: int, out: str) -> None:

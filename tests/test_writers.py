@@ -514,7 +514,7 @@ def traced_peak(name: str, source: ListSource, path: Path) -> int:
 @pytest.mark.parametrize("name", ["gif", "mp4", "apng", "webp", "frames"])
 def test_memory_stays_flat_with_more_frames(tmp_path: Path, name: str) -> None:
     # tracemalloc sees numpy's and Python's allocations (not libwebp's or ffmpeg's, which
-    # run in C or in another process): a writer that kept frames, or images of them,
+    # run in C or in another process; tests/test_writer_memory.py also reads VmHWM): a writer that kept frames, or images of them,
     # would grow by at least a frame's bytes per frame.
     the_scene = scene(Spec("conv", 5, 3, padding=1), dpi=40)
     width, height = the_scene.size
@@ -523,5 +523,5 @@ def test_memory_stays_flat_with_more_frames(tmp_path: Path, name: str) -> None:
     small = traced_peak(name, RepeatSource(the_scene, few), tmp_path / f"few{SUFFIX[name]}")
     large = traced_peak(name, RepeatSource(the_scene, many), tmp_path / f"many{SUFFIX[name]}")
     raw = (many - few) * width * height * 3
-    # Only the encoded output may grow (WebP's is assembled in memory: ~6% of raw).
+    # Only what is kept per frame may grow: nothing but the file's bytes, on disk.
     assert large - small < raw / 4, f"peak {small:,} -> {large:,} bytes; raw frames {raw:,}"

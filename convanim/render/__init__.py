@@ -117,6 +117,11 @@ def render(spec: Spec | Plan, style: str | None = None, **given: Any) -> Iterato
         Write the spec and its output-size arithmetic under the drawing.
     duration, loop : int
         Timing, for writers (not used to draw).
+    frames : slice, range or str, optional
+        Only these frames of the plan (``"START:STOP[:STEP]"``): frame ``j`` is the
+        whole animation's frame ``START + j * STEP``.
+    allow_long : bool
+        Lift the bound of :mod:`convanim.limits` (10,000 frames, about a minute).
 
     Yields
     ------
