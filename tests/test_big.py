@@ -338,3 +338,34 @@ def test_a_still_of_a_long_animation_draws_its_frame_alone(tmp_path):
     with Image.open(path) as image:
         pixels = np.asarray(image.convert("RGB"))
     np.testing.assert_array_equal(pixels, scene(Spec("conv", 9, 3)).frame(30))
+
+
+def test_directive_takes_frames_and_allow_long():
+    from convanim.sphinxext import _parse, cache_name
+
+    spec, render, _ = _parse({"input": "64", "kernel": "3", "frames": "0:12:3", "dpi": "20"})
+    assert render["frames"] == "0:12:3" and len(spec_frames(spec, render)) == 4
+    assert cache_name(spec, render) != cache_name(spec, {**render, "frames": "0:12:4"})
+    spec, render, _ = _parse({"input": "64", "kernel": "3", "allow-long": ""})
+    assert render["allow_long"] is True
+
+
+def spec_frames(spec, render) -> range:
+    from convanim.drawable import check_request
+
+    return check_request(spec, DrawOptions(**render))
+
+
+def test_a_still_of_a_selection_shows_the_selections_frame(tmp_path):
+    result = cli(
+        ["render", "-i", "6", "-k", "3", "--frames", "4:16:2", "--frame", "3", "-o", "s.png"],
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    with Image.open(tmp_path / "s.png") as image:
+        pixels = np.asarray(image.convert("RGB"))
+    np.testing.assert_array_equal(pixels, scene(Spec("conv", 6, 3)).frame(4 + 3 * 2))
+    wrong = cli(["render", "-i", "6", "-k", "3", "--frames", "4:6", "--frame", "2", "-o", "w.png"],
+                tmp_path)  # fmt: skip
+    assert wrong.returncode == 2
+    assert "--frame: frame = 2 is not valid: expected an integer between 0 and 1" in wrong.stderr
