@@ -70,6 +70,16 @@ class _Progress:
         )
         yield from self._report(opaque)
 
+    def frames_changed(self):
+        """The source's live frames and changed rectangles (see
+        :meth:`~convanim.render.DrawingScene.frames_changed`), when it has them."""
+        frames = getattr(self._source, "frames_changed", None)
+        if frames is None:
+            from .writers._changes import changed_frames
+
+            frames = lambda: changed_frames(self._source)  # noqa: E731
+        yield from self._report(frames())
+
     def save_figure(self, file, index: int, format: str) -> None:
         self._source.save_figure(file, index, format)
 

@@ -369,3 +369,62 @@ def test_a_still_of_a_selection_shows_the_selections_frame(tmp_path):
                 tmp_path)  # fmt: skip
     assert wrong.returncode == 2
     assert "--frame: frame = 2 is not valid: expected an integer between 0 and 1" in wrong.stderr
+
+
+# -- a frame restores only the area its moving artists cover -----------------------------
+def whole_restore(the_scene):
+    """The same scene drawing every frame over the whole background (the reference)."""
+    the_scene._moving_box = lambda: None
+    return the_scene
+
+
+@pytest.mark.parametrize(
+    ("spec", "options"),
+    [
+        (Spec("conv", 5, 3, stride=2, padding=1), {}),
+        (Spec("conv", (5, 7), (3, 2), stride=(2, 1), padding=(1, 0)), {"dpi": 300}),
+        (Spec("conv_transpose", 3, 3, stride=2, padding=1), {"style": "flat", "values": True}),
+        (Spec("max_pool", 6, 2, ceil_mode=False), {"labels": True, "caption": True}),
+        (Spec("conv", 9, 3, dilation=2), {"dpi": 37}),
+        (Spec("conv", (12,), (4,), stride=(3,)), {}),
+        (Spec("conv", 4, 3), {"style": "matrix"}),
+        (Spec("conv_transpose", 2, 3), {"style": "matrix", "dpi": 300}),
+    ],
+)
+def test_restoring_the_moving_area_gives_the_whole_restores_pixels(spec, options):
+    fast, whole = scene(spec, **options), whole_restore(scene(spec, **options))
+    count = len(fast)
+    order = [*range(count), 0, count - 1, count // 2, 1 % count]
+    for index in order:
+        np.testing.assert_array_equal(fast.frame_rgba(index), whole.frame_rgba(index))
+    fast.pose(count - 1)  # matplotlib draws everything: the next frame starts over
+    fast.canvas.draw()
+    np.testing.assert_array_equal(fast.frame_rgba(0), whole.frame_rgba(0))
+
+
+class _WithoutHints:
+    """A scene seen through frames_rgba only: writers must compare every pixel."""
+
+    def __init__(self, the_scene) -> None:
+        self._scene, self.size = the_scene, the_scene.size
+
+    def __len__(self) -> int:
+        return len(self._scene)
+
+    def frames(self):
+        return self._scene.frames()
+
+    def frames_rgba(self):
+        return self._scene.frames_rgba()
+
+
+@pytest.mark.parametrize("name", ["apng", "webp", "mp4"])
+@pytest.mark.parametrize("spec", [Spec("conv", 6, 3, stride=2, padding=1), Spec("conv", 9, 3)])
+def test_the_scenes_changed_rectangles_give_the_same_file(name, spec, tmp_path):
+    from convanim.writers import WriteOptions, writers
+
+    writer = writers()[name]
+    hinted, plain = tmp_path / f"hinted.{name}", tmp_path / f"plain.{name}"
+    writer.write(scene(spec), hinted, WriteOptions(duration=100))
+    writer.write(_WithoutHints(scene(spec)), plain, WriteOptions(duration=100))
+    assert hinted.read_bytes() == plain.read_bytes()

@@ -8,7 +8,7 @@ import numpy as np
 
 from . import FrameSource
 
-__all__ = ["changed_box", "count_frames", "pixels", "rgba_frames"]
+__all__ = ["changed_box", "changed_frames", "count_frames", "pixels", "rgba_frames"]
 
 
 def rgba_frames(source: FrameSource) -> Iterator[np.ndarray]:
@@ -27,6 +27,23 @@ def rgba_frames(source: FrameSource) -> Iterator[np.ndarray]:
         rgba[..., :3] = rgb
         rgba[..., 3] = 255
         yield rgba
+
+
+def changed_frames(
+    source: FrameSource,
+) -> Iterator[tuple[np.ndarray, tuple[int, int, int, int]]]:
+    """``(rgba, (top, bottom, left, right))`` per frame: outside the rectangle the frame
+    equals the one before (the whole picture for the first, and for a source that
+    cannot say). A scene's ``frames_changed`` knows it without comparing pixels;
+    its frame is its live canvas, to be read before the next is asked for.
+    """
+    frames = getattr(source, "frames_changed", None)
+    if callable(frames):
+        yield from frames()
+        return
+    width, height = source.size
+    for frame in rgba_frames(source):
+        yield frame, (0, height, 0, width)
 
 
 def pixels(rgba: np.ndarray) -> np.ndarray:

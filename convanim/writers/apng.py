@@ -28,7 +28,7 @@ from typing import BinaryIO
 import numpy as np
 
 from . import FrameSource, WriteOptions, Writer, register
-from ._changes import changed_box, count_frames, pixels, rgba_frames
+from ._changes import changed_box, changed_frames, count_frames, pixels
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LEVEL = 9  # zlib level: fixed, so the bytes are reproducible
@@ -161,17 +161,20 @@ def write_apng(source: FrameSource, path: Path, options: WriteOptions) -> None:
     with open(path, "wb") as file:
         apng = _Apng(file, source.size, len(source), options.loop)
         previous = None
-        for frame in count_frames(source, rgba_frames(source)):
+        for frame, (top, bottom, left, right) in count_frames(source, changed_frames(source)):
             if previous is None:
                 apng.frame(_opaque(frame[..., :3]), (0, 0), delay)
                 previous = pixels(frame).copy()  # the source may reuse its array
                 continue
-            current = pixels(frame)
-            box = changed_box(current, previous)
+            # Only the rectangle the source says may have changed is compared.
+            current = pixels(frame[top:bottom, left:right])
+            box = changed_box(current, previous[top:bottom, left:right])
             if box is None:
                 # Nothing moved: one transparent pixel keeps the frame's timing.
                 apng.frame(np.zeros((1, 1, 4), dtype=np.uint8), (0, 0), delay)
                 continue
+            box = (top + box[0], top + box[1], left + box[2], left + box[3])
+            current = pixels(frame)
             top, bottom, left, right = box
             patch = frame[top:bottom, left:right].copy()
             patch[..., 3] = 255

@@ -59,9 +59,12 @@ def _check_complete(path: Path) -> None:
 def _frames_for_pipe(source: FrameSource):
     """The frames as the pipe takes them, and their pixel format.
 
-    RGBA straight from the canvas when the source has it (a plain copy of the canvas,
-    no gather of three channels out of four; ffmpeg drops the alpha), else RGB.
+    A scene's canvas itself when it offers it (``frames_changed``: no copy at all),
+    else its RGBA frames (a plain copy, no gather of three channels out of four);
+    ffmpeg drops the alpha. RGB for a source without either.
     """
+    if callable(getattr(source, "frames_changed", None)):
+        return (frame for frame, _ in source.frames_changed()), "rgba"
     frames_rgba = getattr(source, "frames_rgba", None)
     if callable(frames_rgba):
         return frames_rgba(), "rgba"
