@@ -33,17 +33,18 @@ MAX_ARRAY_BYTES = 2**30
 
 # Seconds per frame on this project's machine kind (2 cores): a constant (blitting the
 # moving artists, the writer's per-frame overhead) plus a cost per picture pixel
-# (restoring the cached background, copying the canvas, finding the changed
-# rectangle, and for MP4 the whole-frame colour conversion and H.264 encode). Fitted
-# to scripts/bench.py's "big" rows (conv 64x64 k 3 at 478x597 and 3256x4068 px), which
-# ran at a load of about 6 on 2 cores: the fitted figures are halved here for an idle
-# runner. "draw" is the frames alone (render(), frames()).
+# (copying the canvas where writers need it, and for MP4 the whole-frame colour
+# conversion and H.264 encode; the scene restores and the GIF, APNG and WebP writers
+# encode only the moving area, whose size grows with the picture too). Fitted to
+# scripts/bench.py's "big" rows (conv 64x64 k 3 at 478x597 and 3256x4068 px), run at
+# a load of about 5 on 2 cores: on an idle machine the estimates err long.
+# "draw" is the frames alone (render(), frames()).
 _PER_FRAME = {
-    "draw": (1.5e-3, 2.5e-9),
-    "gif": (4.4e-3, 7.7e-9),
-    "apng": (3.6e-3, 1.1e-8),
-    "webp": (2.5e-3, 5.2e-9),
-    "mp4": (1.0e-3, 1.0e-8),
+    "draw": (0.8e-3, 2.0e-9),  # the canvas as writers read it (RGB frames cost more)
+    "gif": (0.8e-3, 2.0e-9),
+    "apng": (2.9e-3, 6.5e-9),
+    "webp": (1.4e-3, 3.8e-9),
+    "mp4": (1.0e-3, 1.9e-8),
     "frames": (4.0e-3, 3.0e-8),  # every frame a whole PNG
     "html": (1.0e-4, 0.0),  # vector: the picture's size costs nothing per frame
     "tikz": (1.0e-4, 0.0),
