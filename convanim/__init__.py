@@ -72,3 +72,11 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__) | set(_SUBMODULES))
+
+
+def _get_sg_image_scraper():
+    """sphinx-gallery's hook for ``"image_scrapers": ("convanim",)``, as pyvista's: the
+    :func:`convanim.sphinxext.scraper` (imported only then: it needs Sphinx)."""
+    from .sphinxext import scraper
+
+    return scraper

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .options import DrawOptions, draw_options, with_draw_options
+from .options import SCATTER_STYLES, DrawOptions, draw_options, with_draw_options
 from .plan import Plan, plan
 from .spec import Spec
 
@@ -107,8 +107,9 @@ class Animation:
         # animation draws lazily; save() checks its writer's work, and the notebook's
         # GIF is bounded by the embed limit, estimated from a few frames).
         chosen = check_request(spec, self._options, "draw")
+        self._frames = len(chosen)
         self._plan = the_plan if the_plan is not None else plan(spec)
-        if self._options.frames is not None:
+        if self._options.frames is not None and self._options.style not in SCATTER_STYLES:
             self._plan = self._plan.select(chosen)
         if self._options.numbered:
             from .values import numbers
@@ -142,7 +143,8 @@ class Animation:
         return self._options
 
     def __len__(self) -> int:
-        return len(self._plan)
+        # The style's frames (a scatter view's are stamps, not the plan's), selected.
+        return self._frames
 
     def __repr__(self) -> str:
         return (
@@ -178,7 +180,7 @@ class Animation:
         This is :func:`convanim.save` with this animation's options, drawn by this
         animation's own scene (built once); ``overrides`` replace drawing options (a new
         scene is drawn for those) or give ``save``'s others (``frame``, ``format``,
-        ``progress``, ``callback``).
+        ``tex``, ``progress``, ``callback``).
 
         Returns
         -------
@@ -191,7 +193,7 @@ class Animation:
 
         drawing = {k: v for k, v in overrides.items() if k in draw_option_names()}
         rest = {k: v for k, v in overrides.items() if k not in drawing}
-        unknown = set(rest) - {"frame", "format", "progress", "callback"}
+        unknown = set(rest) - {"frame", "tex", "format", "progress", "callback"}
         if unknown:
             raise TypeError(f"save() got an unexpected keyword argument {sorted(unknown)[0]!r}")
         if "frames" in drawing:
@@ -200,7 +202,7 @@ class Animation:
             )
         options = self._options.replace(**drawing) if drawing else self._options
         writer = writer_for(path, rest.pop("format", None))
-        check_write(writer, path, options, rest.get("frame"))
+        check_write(writer, path, options, rest.get("frame"), rest.get("tex"))
         from .drawable import check_request
 
         check_request(self._plan, _planned(options), writer.name)
@@ -310,7 +312,8 @@ class Animation:
             f'height="{height}" class="convanim-animation">'
         )
 
-    def _player_html(self) -> str:
+    def _player_html(self, player_id: str | None = None, title: str | None = None) -> str:
+        """The player as one ``<div>`` (ids from ``player_id``, random by default)."""
         import uuid
 
         from .layout.notes import frame_notes
@@ -320,12 +323,13 @@ class Animation:
         return player_html(
             scene.drawing,
             dpi=scene.dpi,
-            notes=frame_notes(self._plan, getattr(scene, "numbers", None)),
+            notes=getattr(scene, "notes", None)
+            or frame_notes(self._plan, getattr(scene, "numbers", None)),
             duration=self._options.duration,
             loop=self._options.loop,
-            title=self.spec.describe(),
+            title=title or self.spec.describe(),
             full_page=False,
-            player_id=f"convanim-{uuid.uuid4().hex[:12]}",
+            player_id=player_id or f"convanim-{uuid.uuid4().hex[:12]}",
         )
 
     def _repr_html_(self) -> str:
@@ -378,8 +382,11 @@ def animate(spec: Spec | Plan, *, options: DrawOptions | None = None, **given: A
 
 
 def _planned(options: DrawOptions) -> DrawOptions:
-    """The options for drawing an animation's plan, whose frames are already selected."""
-    return options.replace(frames=None) if options.frames is not None else options
+    """The options for drawing an animation's plan, whose frames are already selected
+    (a scatter view selects among its stamps itself: its frames are not the plan's)."""
+    if options.frames is None or options.style in SCATTER_STYLES:
+        return options
+    return options.replace(frames=None)
 
 
 def _same_picture(one: DrawOptions, other: DrawOptions) -> bool:

@@ -18,7 +18,7 @@ from .plan import Plan
 from .spec import Spec
 from .writers import WriteOptions, atomic_output, check_output_path, writer_for
 
-__all__ = ["check_write", "save", "write_scene"]
+__all__ = ["check_write", "paired_paths", "save", "write_scene"]
 
 
 class _Progress:
@@ -83,16 +83,53 @@ class _Progress:
     def save_figure(self, file, index: int, format: str) -> None:
         self._source.save_figure(file, index, format)
 
+    def frame_rgba(self, index: int) -> np.ndarray:
+        frame = getattr(self._source, "frame_rgba", None)
+        if frame is not None:
+            return frame(index)
+        rgb = self._source.frame(index)
+        return np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
 
-def check_write(writer, path, options: DrawOptions, frame: int | None) -> None:
+    @property
+    def transparent(self) -> bool:
+        """Whether frames carry alpha (a transparent background)."""
+        return bool(getattr(self._source, "transparent", False))
+
+
+def check_write(
+    writer, path, options: DrawOptions, frame: int | None, tex: str | None = None
+) -> None:
     """Before any drawing: refuse a path that cannot be written, and options the chosen
     writer would silently ignore."""
     check_output_path(path, directory=writer.directory)
+    if tex is not None:
+        option("tex").check(tex)
+        if writer.name != "tikz":
+            raise invalid(
+                "tex",
+                tex,
+                "no tex (only a .tex file has a variant)",
+                detail=f" with the {writer.name} writer",
+            )
+        if frame is not None and tex != "picture":
+            raise invalid(
+                "frame",
+                frame,
+                f"no frame (a {tex} .tex file holds every frame; a still is the picture variant)",
+            )
     if frame is not None and writer.animated and not writer.takes_frame:
         raise invalid(
             "frame",
             frame,
             "no frame (an animated format shows every frame; a still is .png, .svg or .pdf)",
+            detail=f" with the {writer.name} writer",
+        )
+    if options.transparent and not writer.alpha:
+        raise invalid(
+            "transparent",
+            True,
+            "False (.png, .apng, .webp, .gif, .svg, .pdf, .html and .tex keep a transparent "
+            "background)",
             detail=f" with the {writer.name} writer",
         )
     if options.loop != 0 and not writer.loops:
@@ -110,6 +147,7 @@ def save(
     path: str | os.PathLike[str],
     *,
     frame: int | None = None,
+    tex: str | None = None,
     format: str | None = None,
     progress: bool | None = None,
     callback: Callable[[int, int], None] | None = None,
@@ -127,7 +165,12 @@ def save(
         file beside it and moved into place when complete: a failed or interrupted run
         leaves no partial file and an existing file untouched.
     frame : int, optional
-        The frame a still (.png, .svg, .pdf) shows (0); refused for animated formats.
+        The frame a still (.png, .svg, .pdf, a .tex picture) shows (0); refused for
+        animated formats.
+    tex : {"picture", "standalone", "beamer", "animate"}, optional
+        What a ``.tex`` file is (``"picture"``): a ``tikzpicture`` of ``frame`` to
+        ``\\input``, a standalone document of one page per frame, beamer overlays or an
+        ``animateinline`` (see :mod:`convanim.backends.tikz`); refused for other formats.
     format : str, optional
         A writer name, overriding the extension (see :func:`convanim.writers.writers`).
     progress : bool, optional
@@ -144,29 +187,101 @@ def save(
         ``allow_long`` lifts the bound on work (:mod:`convanim.limits`): without it,
         more than 10,000 frames or about a minute of estimated work is refused with
         a one-line :class:`~convanim.SpecError` before anything is planned.
+    colors, transparent, width, height, canvas
+        Roles of the theme recoloured (``{"input": "tab:orange"}``), no background,
+        an exact width or height in pixels, an exact ``(width, height)`` canvas with
+        the drawing centred. ``theme`` may name several themes (``"tutorial,dark"``
+        or a tuple): one file each, see Returns.
 
     Returns
     -------
-    pathlib.Path
-        The path written.
+    pathlib.Path or list of pathlib.Path
+        The path written; with several themes (``theme=("tutorial", "dark")`` or
+        ``"tutorial,dark"``), every path, the first theme's at ``path`` and each other's
+        beside it named after the theme (``fig.dark.gif``; see :func:`paired_paths`).
     """
+    themes = _themes(given.get("theme"))
+    # matplotlib is imported only after the checks: every refusal answers without it.
+    if themes is not None:
+        targets = paired_paths(path, themes)
+        # Every theme's options and path are checked before the first file is drawn.
+        requests = []
+        for theme, target in zip(themes, targets, strict=True):
+            each = draw_options(options, {**given, "theme": theme})
+            writer = writer_for(target, format)
+            check_write(writer, target, each, frame, tex)
+            requests.append((target, writer, *_requested(spec, writer, each, frame)))
+        from .render import scene as build_scene
+
+        return [
+            write_scene(
+                build_scene(spec, options=each),
+                target,
+                writer,
+                each,
+                frame=each_frame,
+                tex=tex,
+                progress=progress,
+                callback=callback,
+            )
+            for target, writer, each, each_frame in requests
+        ]
     writer = writer_for(path, format)
     options = draw_options(options, given)
-    check_write(writer, path, options, frame)
-    chosen = check_request(spec, options, writer.name if writer.animated else "draw")
-    if not writer.animated and options.style != "matrix":
-        # A still draws one frame: plan and lay out that frame alone.
-        last = len(chosen) - 1
-        frame = replace(option("frame"), low=0, high=last).check(0 if frame is None else frame)
-        options = options.replace(frames=slice(chosen[frame], chosen[frame] + 1))
-        frame = 0
-    # matplotlib is imported only now: every refusal above answers without it.
+    check_write(writer, path, options, frame, tex)
+    options, frame = _requested(spec, writer, options, frame)
     from .render import scene as build_scene
 
     the_scene = build_scene(spec, options=options)
     return write_scene(
-        the_scene, path, writer, options, frame=frame, progress=progress, callback=callback
+        the_scene,
+        path,
+        writer,
+        options,
+        frame=frame,
+        tex=tex,
+        progress=progress,
+        callback=callback,
     )
+
+
+def _requested(
+    spec: Spec | Plan, writer, options: DrawOptions, frame: int | None
+) -> tuple[DrawOptions, int | None]:
+    """Bound the work (:func:`~convanim.drawable.check_request`) before anything is
+    planned; a still plans and lays out its one frame alone. The options and frame
+    to draw with."""
+    chosen = check_request(spec, options, writer.name if writer.animated else "draw")
+    if not writer.animated and options.style != "matrix":
+        last = len(chosen) - 1
+        frame = replace(option("frame"), low=0, high=last).check(0 if frame is None else frame)
+        return options.replace(frames=slice(chosen[frame], chosen[frame] + 1)), 0
+    return options, frame
+
+
+def _themes(theme: object) -> tuple | None:
+    """The themes of a paired request (several themes), or None for one theme."""
+    if isinstance(theme, str) and "," in theme:
+        theme = option("theme").parse(theme)
+    if isinstance(theme, (tuple, list)) and theme and not isinstance(theme[0], (int, float)):
+        themes = tuple(option("theme").check(each) for each in theme)
+        names = [each.name for each in themes]
+        if len(set(names)) != len(names):
+            raise invalid("theme", ",".join(names), "themes of different names (each names a file)")
+        return themes
+    return None
+
+
+def paired_paths(path: str | os.PathLike[str], themes) -> list[Path]:
+    """Where each of ``themes`` goes: the first at ``path``, each other beside it with
+    the theme's name before the extension (``fig.gif``, ``fig.dark.gif``)."""
+    target = Path(path)
+    paths = [target]
+    for theme in list(themes)[1:]:
+        name = getattr(theme, "name", str(theme))
+        safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name) or "theme"
+        paths.append(target.with_name(f"{target.stem}.{safe}{target.suffix}"))
+    return paths
 
 
 def write_scene(
@@ -176,13 +291,15 @@ def write_scene(
     options: DrawOptions,
     *,
     frame: int | None = None,
+    tex: str | None = None,
     progress: bool | None = None,
     callback: Callable[[int, int], None] | None = None,
 ) -> Path:
     """Write an already built scene with ``writer``: the one pipeline every caller shares
     (:func:`save`, :meth:`Animation.save <convanim.Animation.save>`, the notebook's GIF,
     galleries). Callers check the request first (:func:`check_write`)."""
-    if not writer.animated:  # only a still shows one frame
+    if not writer.animated or (tex in (None, "picture") and writer.takes_frame):
+        # a still (or a .tex picture) shows one frame
         last = len(the_scene) - 1
         frame = replace(option("frame"), low=0, high=last).check(0 if frame is None else frame)
     if progress is None:
@@ -193,7 +310,9 @@ def write_scene(
 
         bar = tqdm(total=len(the_scene), unit="frame", desc=Path(path).name, leave=False)
     source = _Progress(the_scene, callback, bar)
-    write_options = WriteOptions(duration=options.duration, loop=options.loop, frame=frame or 0)
+    write_options = WriteOptions(
+        duration=options.duration, loop=options.loop, frame=frame or 0, tex=tex or "picture"
+    )
     try:
         with atomic_output(path, directory=writer.directory, owned=writer.owned) as temporary:
             writer.write(source, temporary, write_options)

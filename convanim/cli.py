@@ -91,7 +91,8 @@ def _add_options(parser: argparse.ArgumentParser, group: str, title: str | None 
             *names,
             dest=entry.name,
             default=None,
-            metavar=metavar,
+            metavar="ROLE=COLOR" if entry.kind == "colors" else metavar,
+            action="append" if entry.kind == "colors" else "store",
             # --layer gives the kernel: required options are checked by _spec
             required=entry.required and entry.name != "kernel_size",
             help=entry.help + default,
@@ -112,6 +113,8 @@ def _values(args: argparse.Namespace, group: str) -> dict[str, object]:
         text = getattr(args, entry.name, None)
         if text is None:
             continue
+        if isinstance(text, list):  # a repeatable flag (--color): every value, in order
+            text = ",".join(text)
         try:
             given[entry.name] = entry.flag_value if entry.kind == "flag" else entry.parse(text)
         except SpecError as error:
@@ -209,10 +212,22 @@ def _build_parser() -> _Parser:
     look.add_argument(
         "--matrix", action="store_true", help="the matrix view y = C x (same as --style matrix)"
     )
+    look.add_argument(
+        "--standalone",
+        action="store_true",
+        help="a .tex document that compiles on its own, a page per frame (--tex standalone)",
+    )
     look.add_argument("--fps", help="frames per second (instead of --duration)")
     target = look.add_mutually_exclusive_group(required=True)
-    target.add_argument("-o", "--output", help="output file: .gif .mp4 .webp .apng .png .svg .pdf")
+    target.add_argument(
+        "-o", "--output", help="output file: .gif .mp4 .webp .apng .png .svg .pdf .html .tex"
+    )
     target.add_argument("--frames-dir", help="write numbered PNG frames into this folder")
+    look.add_argument(
+        "--markdown",
+        action="store_true",
+        help="then print the Markdown that embeds the file (for a README)",
+    )
     look.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
     info = commands.add_parser(
@@ -253,6 +268,14 @@ def _render(args: argparse.Namespace) -> int:
             raise _Exit("--fps is not valid with --duration: expected one of them")
         drawing["duration"] = _duration_of_fps(args.fps)
     write = _values(args, "write")
+    if args.standalone:
+        if write.get("tex", "standalone") != "standalone":
+            raise _Exit(
+                f"--standalone is not valid with --tex {write['tex']}: expected one of them"
+            )
+        write["tex"] = "standalone"
+    if args.markdown and args.frames_dir is not None:
+        raise _Exit("--markdown is not valid with --frames-dir: expected -o FILE")
     path, format = (
         (args.frames_dir, "frames") if args.frames_dir is not None else (args.output, None)
     )
@@ -267,6 +290,10 @@ def _render(args: argparse.Namespace) -> int:
         raise _Exit(str(error)) from None
     except OSError as error:
         raise _Exit(_os_message(error, path)) from None
+    if args.markdown:
+        from .embed import markdown_snippet
+
+        print(markdown_snippet(path, spec.describe()))
     return 0
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 from .errors import SpecError, invalid
 from .limits import check_array, check_work
-from .options import STYLES, DrawOptions, option
+from .options import SCATTER_STYLES, STYLES, DrawOptions, frames_text, option
 from .plan import Plan
 from .spec import Spec, drawing_refusal
 
@@ -14,8 +16,10 @@ __all__ = [
     "check_drawable",
     "check_matrix",
     "check_request",
+    "check_scatter",
     "check_size",
     "check_style",
+    "frame_count",
     "picture_size",
     "selected_frames",
 ]
@@ -56,6 +60,47 @@ def check_matrix(spec: Spec | Plan, *, labels: bool, caption: bool, values: bool
             )
 
 
+def check_scatter(spec: Spec | Plan, style: str) -> None:
+    """Raise :class:`~convanim.SpecError` unless ``style`` can draw ``spec``: the
+    scatter styles (:data:`~convanim.options.SCATTER_STYLES`) draw stamps, which only a
+    transposed convolution makes."""
+    spec = spec.spec if isinstance(spec, Plan) else spec
+    if style in SCATTER_STYLES and not spec.transposed:
+        raise SpecError(
+            f"style = {style!r} is not valid for op = {spec.op!r}: expected a "
+            "conv_transpose spec (only a transposed convolution stamps its input onto "
+            "the output; draw this one with 'tutorial', 'flat' or 'matrix')",
+            parameter="style",
+            value=style,
+            expected="a conv_transpose spec",
+        )
+    if style in SCATTER_STYLES:
+        # The stamps of every channel are planned (convanim.scatter); the pictures draw
+        # one input and one output plane.
+        for name in ("in_channels", "out_channels", "groups"):
+            value = getattr(spec, name)
+            if value != 1:
+                raise invalid(
+                    name,
+                    value,
+                    "1 (scatter_plan stamps every channel; the picture draws one)",
+                    detail=f" with style = {style!r}",
+                )
+
+
+def frame_count(spec: Spec, style: str) -> int:
+    """How many frames ``style`` draws ``spec`` in, without drawing it.
+
+    A frame per output value for the plan's views; a frame per input value (a stamp)
+    for ``"scatter"``, one for the ``"overlap"`` still, and the stamps then the output
+    values for ``"scatter_gather"``.
+    """
+    stamps = spec.in_channels * math.prod(spec.input_size)
+    return {"scatter": stamps, "overlap": 1, "scatter_gather": stamps + spec.num_frames}.get(
+        style, spec.num_frames
+    )
+
+
 MAX_SIDE = 16_383
 """Largest picture side in pixels: WebP's limit, and far past any screen."""
 MAX_PIXELS = 2**26
@@ -94,12 +139,9 @@ def selected_frames(total: int, frames: slice | None) -> range:
         return range(total)
     chosen = range(total)[frames]
     if len(chosen) == 0:
-        shown = ":".join("" if part is None else str(part) for part in (frames.start, frames.stop))
-        if frames.step is not None:
-            shown += f":{frames.step}"
         raise invalid(
             "frames",
-            shown,
+            frames_text(frames),
             f"a selection of at least one of its {total} frames (START:STOP[:STEP], 0-based, "
             "STOP excluded)",
             detail=" for this spec",
@@ -109,17 +151,33 @@ def selected_frames(total: int, frames: slice | None) -> range:
 
 def picture_size(spec: Spec, options: DrawOptions) -> tuple[int, int]:
     """The picture's (width, height) in pixels, from the spec's sizes alone (nothing is
-    planned): what the size and work checks read."""
-    from .layout import FLAT, TUTORIAL, matrix_pixel_bounds, pixel_size, plane_extent, unit_pixels
+    planned): what the size and work checks read.
 
+    An exact ``canvas`` is the picture; an exact ``width`` (or ``height``) scales the
+    drawing's natural size to it, the other side following the aspect.
+    """
+    from .layout import FLAT, TUTORIAL, matrix_pixel_bounds, pixel_size, plane_extent, unit_pixels
+    from .layout.scatter import scatter_extent
+
+    if options.canvas is not None:
+        return options.canvas
     dpi = float(options.dpi if options.dpi is not None else 150.0)
     if options.style == "matrix":
         width, height = matrix_pixel_bounds(spec)
         unit_px = unit_pixels(dpi)
-        return round(width * unit_px), round(height * unit_px)
-    look = TUTORIAL if options.style == "tutorial" else FLAT
-    extent, border = plane_extent(spec, look, options.theme)
-    return pixel_size(extent, border, dpi, "tex")
+        size = round(width * unit_px), round(height * unit_px)
+    elif options.style in SCATTER_STYLES:
+        size = pixel_size(*scatter_extent(spec, options.style, options.theme), dpi, "tex")
+    else:
+        look = TUTORIAL if options.style == "tutorial" else FLAT
+        extent, border = plane_extent(spec, look, options.theme)
+        size = pixel_size(extent, border, dpi, "tex")
+    width, height = size
+    if options.width is not None:
+        return options.width, max(1, round(height * options.width / max(width, 1)))
+    if options.height is not None:
+        return max(1, round(width * options.height / max(height, 1))), options.height
+    return size
 
 
 def check_request(spec: Spec | Plan, options: DrawOptions, writer: str = "draw") -> range:
@@ -147,9 +205,13 @@ def check_request(spec: Spec | Plan, options: DrawOptions, writer: str = "draw")
     """
     the_spec = spec.spec if isinstance(spec, Plan) else spec
     check_drawable(the_spec)
+    check_scatter(the_spec, options.style)
     if options.style == "matrix":
         check_matrix(the_spec, labels=False, caption=False, values=False)
-    total = len(spec) if isinstance(spec, Plan) else the_spec.num_frames
+    if options.style in SCATTER_STYLES:
+        total = frame_count(the_spec, options.style)
+    else:
+        total = len(spec) if isinstance(spec, Plan) else the_spec.num_frames
     chosen = selected_frames(total, options.frames)
     size = picture_size(the_spec, options)
     check_work(len(chosen), size, writer=writer, allow_long=options.allow_long, total=total)

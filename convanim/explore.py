@@ -19,6 +19,7 @@ import time
 from typing import Any
 
 from .errors import SpecError
+from .options import STYLES
 from .spec import OPS, Spec
 
 __all__ = ["Explorer", "explore"]
@@ -119,9 +120,7 @@ class Explorer:
                 continuous_update=True,
                 style=style_layout,
             )
-        controls["style"] = widgets.Dropdown(
-            options=["tutorial", "flat", "matrix"], value=style, description="style"
-        )
+        controls["style"] = widgets.Dropdown(options=list(STYLES), value=style, description="style")
         controls["values"] = widgets.Checkbox(value=bool(values), description="numbers")
         self.controls = controls
         self.readout = widgets.HTML()
@@ -187,7 +186,10 @@ class Explorer:
             self.last_update = time.perf_counter() - start
             return
         self.spec, self.scene = spec, scene
-        self._notes = frame_notes(scene.plan, getattr(scene, "numbers", None))
+        # The scatter views' frames are not their plan's: they say their own notes.
+        self._notes = getattr(scene, "notes", None) or frame_notes(
+            scene.plan, getattr(scene, "numbers", None)
+        )
         arithmetic = "<br>".join(
             f"{axis}: <code>{html.escape(line)}</code>"
             for axis, line in zip(
@@ -249,7 +251,7 @@ def explore(
     spec : Spec, optional
         Where the controls start (``conv 5x5, k 3, s 2, p 1`` by default); per-axis
         values start from its first axis.
-    style : {"tutorial", "flat", "matrix"}
+    style : {"tutorial", "flat", "matrix", "scatter", "overlap", "scatter_gather"}
         The look drawn.
     values : bool
         Print numbers in the cells (and the sums in the frame's arithmetic).

@@ -13,7 +13,9 @@ a spec in :class:`~convanim.spec.Spec`'s own words::
     # dilation = 1, output_padding = 0
     # transpose = true              # draw the transposed convolution of this conv
     # style = "tutorial"            # or "flat"
+    # theme = "dark"                # or "colorblind", "print", a .toml theme file
     # duration = 1000               # ms per frame
+    # tex = "standalone"            # also <name>.tex: picture, standalone, beamer, animate
     # description = "..."           # one line for the gallery's README
 
 Every entry is checked before anything is written; a bad one is refused with one line
@@ -34,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .drawable import check_request
+from .drawable import check_request, frame_count, selected_frames
 from .errors import ManifestError, SpecError
 from .options import OPTIONS, DrawOptions, draw_option_names
 from .spec import Spec
@@ -51,7 +53,8 @@ __all__ = [
 _GALLERY_FIELDS = ("name", "transpose", "description")
 _SPEC_OPTIONS = {entry.field: entry for entry in OPTIONS if entry.group == "spec" and entry.field}
 _DRAW_OPTIONS = {entry.field: entry for entry in OPTIONS if entry.group == "draw" and entry.field}
-_FIELDS = ("name", *_SPEC_OPTIONS, "transpose", *_DRAW_OPTIONS, "description")
+_WRITE_OPTIONS = {entry.field: entry for entry in OPTIONS if entry.group == "write" and entry.field}
+_FIELDS = ("name", *_SPEC_OPTIONS, "transpose", *_DRAW_OPTIONS, *_WRITE_OPTIONS, "description")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -63,6 +66,7 @@ class GalleryEntry:
     spec: Spec
     options: DrawOptions = field(default_factory=DrawOptions)
     description: str = ""
+    tex: str | None = None
     source: dict = field(default_factory=dict, compare=False, repr=False)
 
     def render_options(self) -> dict[str, object]:
@@ -82,6 +86,17 @@ class GalleryEntry:
     def filename(self) -> str:
         """The output file's name."""
         return f"{self.name}.gif"
+
+    @property
+    def frames(self) -> int:
+        """The animation's number of frames (its style's, without drawing it)."""
+        total = frame_count(self.spec, self.options.style)
+        return len(selected_frames(total, self.options.frames))
+
+    @property
+    def filenames(self) -> list[str]:
+        """Every file the entry writes: the GIF, and its TikZ source when ``tex`` is set."""
+        return [self.filename] + ([f"{self.name}.tex"] if self.tex else [])
 
 
 def default_manifest_text() -> str:
@@ -141,6 +156,7 @@ def _entry(index: int, table: object) -> GalleryEntry:
             if key in table
         }
         options = DrawOptions(**drawing)
+        tex = _WRITE_OPTIONS["tex"].check(table["tex"]) if "tex" in table else None
         # Bounded work (frames, time, picture, numbers) before anything is planned.
         check_request(spec, options, "gif")
         if options.numbered:
@@ -154,6 +170,7 @@ def _entry(index: int, table: object) -> GalleryEntry:
         spec=spec,
         options=options,
         description=table.get("description", ""),
+        tex=tex,
         source=dict(table),
     )
 
@@ -208,6 +225,8 @@ def _build_one(entry: GalleryEntry, out_dir: str) -> str:
 
     path = Path(out_dir) / entry.filename
     save(entry.spec, path, options=entry.options, progress=False)
+    if entry.tex:
+        save(entry.spec, path.with_suffix(".tex"), options=entry.options, tex=entry.tex)
     return str(path)
 
 
@@ -274,7 +293,7 @@ def build_gallery(
             pool = executor or concurrent.futures.ProcessPoolExecutor(max_workers=jobs)
             try:
                 # Longest first keeps every worker busy until the end.
-                ordered = sorted(entries, key=lambda entry: -entry.spec.num_frames)
+                ordered = sorted(entries, key=lambda entry: -entry.frames)
                 futures = {pool.submit(_build_one, entry, str(out)): entry for entry in ordered}
                 for future in concurrent.futures.as_completed(futures):
                     future.result()
@@ -285,7 +304,7 @@ def build_gallery(
     finally:
         if bar is not None:
             bar.close()
-    written = [out / entry.filename for entry in entries]
+    written = [out / name for entry in entries for name in entry.filenames]
     _write_text(out / "manifest.toml", text)
     command = f"convanim gallery --out {os.fspath(out_dir)}"
     source = "`manifest.toml`"
@@ -352,6 +371,8 @@ def gallery_readme(
 
     ``command`` and ``source`` say how it was made (the command line and the manifest).
     """
+    entries = list(entries)
+    themed = [entry for entry in entries if entry.options.theme.name != "tutorial"]
     lines = [
         "# convanim gallery",
         "",
@@ -363,6 +384,8 @@ def gallery_readme(
         "|---|---|---|---|---|",
     ]
     for entry in entries:
+        if entry in themed:
+            continue
         spec = entry.spec
         per_axis = spec.output_arithmetic()
         if len(set(per_axis)) == 1:
@@ -372,9 +395,49 @@ def gallery_readme(
         title = f"**{entry.name}**"
         if entry.description:
             title += f"<br>{entry.description}"
+        if entry.tex:
+            title += f"<br>TikZ: [{entry.name}.tex]({entry.name}.tex) ({entry.tex})"
         lines.append(
             f"| ![{entry.name}]({entry.filename})<br>{title} | {spec.op} | {_parameters(spec)} "
-            f"| {arithmetic} | {spec.num_frames} |"
+            f"| {arithmetic} | {entry.frames} |"
         )
+    lines += _themes_row(entries, themed)
     lines += ["", "## Attribution", "", attribution or ATTRIBUTION, ""]
     return "\n".join(lines)
+
+
+def _themes_row(entries: list[GalleryEntry], themed: list[GalleryEntry]) -> list[str]:
+    """One row per animation drawn in several themes: the tutorial's first, then each."""
+    if not themed:
+        return []
+
+    def look(entry: GalleryEntry) -> tuple:
+        options = entry.options.replace(theme="tutorial", colors=None).as_dict()
+        return (entry.spec, *(repr(value) for value in options.values()))
+
+    rows: dict[tuple, list[GalleryEntry]] = {}
+    for entry in themed:
+        rows.setdefault(look(entry), []).append(entry)
+    lines = [
+        "",
+        "## Themes",
+        "",
+        'The same animation in each built-in theme (`--theme NAME`, `theme = "NAME"` in a '
+        "manifest): `dark` for dark slides and pages, `colorblind` for readers with any "
+        "colour-vision deficiency, `print` for black-and-white printouts.",
+        "",
+    ]
+    for key, row in rows.items():
+        base = [entry for entry in entries if entry not in themed and look(entry) == key]
+        shown = base[:1] + row
+        lines += [
+            "| " + " | ".join(entry.options.theme.name for entry in shown) + " |",
+            "|" + "---|" * len(shown),
+            "| "
+            + " | ".join(
+                f"![{entry.name}]({entry.filename})<br>**{entry.name}**" for entry in shown
+            )
+            + " |",
+            "",
+        ]
+    return lines[:-1]

@@ -142,7 +142,7 @@ def check_work(
     of = f" of {total}" if total is not None and total != frames else ""
     expected = (
         f"at most {MAX_FRAMES} frames and about {MAX_SECONDS:.0f} s of work: select some "
-        "(--frames START:STOP, frames=), lower --dpi, give a smaller input, or pass "
+        "(--frames START:STOP, frames=), lower --dpi or --width, give a smaller input, or pass "
         "--allow-long (allow_long=True)"
     )
     # Named by the frame count, not by an option the user may not have given.

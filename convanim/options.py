@@ -28,28 +28,58 @@ import numpy as np
 
 from .errors import SpecError, invalid
 from .limits import MAX_FRAMES, MAX_SECONDS
-from .theme import THEMES, Theme, theme_named
+from .theme import COLOR_ROLES, THEMES, Theme, as_theme, parse_color
+
+# The .tex variants (convanim.backends.tikz.VARIANTS, kept in step by a test: importing
+# the backend here would load the layout package for every front-end).
+TEX_VARIANTS: tuple[str, ...] = ("picture", "standalone", "beamer", "animate")
+PAGE_FORMATS: tuple[str, ...] = ("gif", "mp4", "webp", "html")
+"""What a documentation page can show: the animated formats an HTML page plays."""
 
 __all__ = [
     "OPTIONS",
+    "SCATTER_STYLES",
     "STYLES",
     "DrawOptions",
     "Option",
     "draw_option_names",
+    "frames_text",
     "option",
     "with_draw_options",
 ]
 
-STYLES: tuple[str, ...] = ("tutorial", "flat", "matrix")
-"""The views: the tutorial's slanted planes, the numerical figures' flat grids, and the
-matrix view ``y = C x``."""
+STYLES: tuple[str, ...] = ("tutorial", "flat", "matrix", "scatter", "overlap", "scatter_gather")
+"""The views: the tutorial's slanted planes, the numerical figures' flat grids, the
+matrix view ``y = C x``; for a transposed convolution also the scatter view (every input
+cell stamps the kernel onto the uncropped output), the overlap map (a still: how many
+stamps reach each output cell) and ``scatter_gather`` (the scatter view's frames, then
+the flat, zero-insertion view's, side by side with the same numbers)."""
+
+SCATTER_STYLES: tuple[str, ...] = ("scatter", "overlap", "scatter_gather")
+"""The styles that draw a transposed convolution's stamps (``conv_transpose`` only)."""
 
 TUTORIAL_SEED = 1234
 _SIZE = re.compile(r"^-?[0-9]+(x-?[0-9]+){0,2}$")  # ASCII digits only, as typed
 _INT = re.compile(r"^-?[0-9]+$")
 _PAIRS = re.compile(r"^[0-9]+(:[0-9]+)?(x[0-9]+(:[0-9]+)?){0,2}$")
+_CANVAS = re.compile(r"^([0-9]+)x([0-9]+)$")
+MAX_PIXELS_SIDE = 16_384  # the largest --width, --height or --canvas side
 
-Kind = Literal["sizes", "int", "number", "flag", "choice", "array", "theme", "text", "frames"]
+Kind = Literal[
+    "sizes",
+    "int",
+    "number",
+    "flag",
+    "choice",
+    "array",
+    "theme",
+    "text",
+    "colors",
+    "canvas",
+    "length",
+    "frames",
+]
+_LENGTH = re.compile(r"^[0-9]+(\.[0-9]+)?(px|%|em|ex|pt|pc|cm|mm|in)?$")
 _FRAMES = re.compile(r"^([0-9]*):([0-9]*)(:([0-9]*))?$")  # START:STOP[:STEP], parts optional
 
 
@@ -64,11 +94,13 @@ class Option:
     kind : str
         ``"sizes"`` (an int or one per axis, typed ``5x7``), ``"int"``, ``"number"``,
         ``"flag"`` (a bool), ``"choice"``, ``"array"`` (nested lists of numbers),
-        ``"theme"``, ``"text"`` or ``"frames"`` (a selection of frames: a slice, a
-        range or ``"START:STOP[:STEP]"``, held as a slice).
-    group : {"spec", "draw", "write"}
+        ``"theme"``, ``"text"``, ``"length"`` (a CSS-like length: ``400px``, ``80%``) or
+        ``"frames"`` (a selection of frames: a slice, a range or ``"START:STOP[:STEP]"``,
+        held as a slice).
+    group : {"spec", "draw", "write", "page"}
         What the value configures: the :class:`~convanim.Spec`, the drawing
-        (:class:`DrawOptions`) or the file.
+        (:class:`DrawOptions`), the file, or how a documentation page embeds it (the
+        Sphinx directive's and the MkDocs block's own options).
     default : object
         The value when the option is not given.
     help : str
@@ -112,7 +144,11 @@ class Option:
         if self.kind == "choice":
             return "one of " + ", ".join(map(repr, self.choices))
         if self.kind == "theme":
-            return "one of " + ", ".join(map(repr, THEMES)) + " or a Theme"
+            return "one of " + ", ".join(map(repr, THEMES)) + ", a theme file (.toml) or a Theme"
+        if self.kind == "colors":
+            return "role=colour pairs like input=tab:orange (roles: " + ", ".join(COLOR_ROLES) + ")"
+        if self.kind == "canvas":
+            return f"WIDTHxHEIGHT in pixels like 1920x1080, each between 1 and {MAX_PIXELS_SIDE}"
         if self.kind in ("int", "number"):
             noun = "an integer" if self.kind == "int" else "a number"
             if self.low is not None and self.high is not None:
@@ -129,6 +165,7 @@ class Option:
             "text": "a string",
             "frames": "START:STOP or START:STOP:STEP like 0:100:2 (integers >= 0, STEP >= 1), "
             "or a slice",
+            "length": "a length like 400px, 80% or 30em",
         }[self.kind]
 
     def check(self, value: Any) -> Any:
@@ -159,11 +196,21 @@ class Option:
                 raise invalid(self.name, value, self.expected)
             return value
         if kind == "theme":
-            return theme_named(value)
+            return as_theme(value)
+        if kind == "colors":
+            return _colors(value, self.expected)
+        if kind == "canvas":
+            return _canvas(self.name, value, self.expected)
         if kind == "text":
             if not isinstance(value, str):
                 raise invalid(self.name, value, self.expected)
             return value
+        if kind == "length":
+            if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value > 0:
+                return f"{value}px"
+            if not isinstance(value, str) or not _LENGTH.match(value.strip()):
+                raise invalid(self.name, value, self.expected)
+            return value.strip()
         if kind == "array":
             return _array(self.name, value, self.expected)
         if kind == "frames":
@@ -206,6 +253,23 @@ class Option:
             if stripped.lower() in ("false", "no", "0"):
                 return False
             raise invalid(self.name, text, self.expected)
+        if self.kind == "theme" and "," in stripped:
+            # tutorial,dark: one file per theme (convanim.save writes the pair)
+            return tuple(self.check(part.strip()) for part in stripped.split(","))
+        if self.kind == "colors":
+            pairs = [part.strip() for part in stripped.split(",") if part.strip()]
+            parsed = []
+            for pair in pairs:
+                role, equals, color = pair.partition("=")
+                if not equals:
+                    raise invalid(self.name, pair, self.expected)
+                parsed.append((role.strip(), color.strip()))
+            return self.check(parsed)
+        if self.kind == "canvas":
+            match = _CANVAS.match(stripped)
+            if not match:
+                raise invalid(self.name, text, self.expected)
+            return self.check((int(match.group(1)), int(match.group(2))))
         if self.kind == "array":
             try:
                 value = json.loads(stripped)
@@ -213,6 +277,12 @@ class Option:
                 raise invalid(self.name, text, self.expected) from None
             return self.check(value)
         return self.check(stripped)
+
+
+def frames_text(frames: slice) -> str:
+    """A frames selection as typed, ``"START:STOP[:STEP]"`` (parts omitted when None)."""
+    text = ":".join("" if part is None else str(part) for part in (frames.start, frames.stop))
+    return text + ("" if frames.step is None else f":{frames.step}")
 
 
 def _frames(name: str, value: Any, expected: str) -> slice:
@@ -236,6 +306,48 @@ def _frames(name: str, value: Any, expected: str) -> slice:
     if value.step is not None and value.step < 1:
         raise invalid(name, value, expected)
     return slice(*(None if part is None else int(part) for part in parts))
+
+
+def _colors(value: Any, expected: str) -> tuple[tuple[str, tuple[float, ...]], ...]:
+    """Role to colour, as ``((role, rgba), ...)``: from a mapping or (role, colour) pairs."""
+    if isinstance(value, Mapping):
+        value = list(value.items())
+    if not isinstance(value, (list, tuple)) or not all(
+        isinstance(pair, (list, tuple)) and len(pair) == 2 for pair in value
+    ):
+        raise invalid("colors", value, expected)
+    checked = []
+    for role, color in value:
+        if role not in COLOR_ROLES:
+            roles = "one of " + ", ".join(COLOR_ROLES)
+            raise SpecError(
+                f"color role {role!r} is not valid: expected {roles}",
+                parameter="colors",
+                value=role,
+                expected=roles,
+            )
+        try:
+            checked.append((role, parse_color(color, role)))
+        except SpecError as error:  # named by the role, refused as the colors option
+            raise SpecError(
+                str(error), parameter="colors", value=color, expected=error.expected
+            ) from None
+    return tuple(checked)
+
+
+def _canvas(name: str, value: Any, expected: str) -> tuple[int, int]:
+    if (
+        not isinstance(value, (list, tuple))
+        or len(value) != 2
+        or not all(
+            isinstance(side, numbers.Integral)
+            and not isinstance(side, bool)
+            and 1 <= side <= MAX_PIXELS_SIDE
+            for side in value
+        )
+    ):
+        raise invalid(name, value, expected)
+    return int(value[0]), int(value[1])
 
 
 def _show(number: float) -> str:
@@ -290,7 +402,7 @@ def _spec(name, flag, short=None, *, default=None, help="", field=None, directiv
     )
 
 
-def _draw(name, kind, *, flag: str | None = "", **extra) -> Option:
+def _draw(name, kind, *, flag: str | None = "", directive: str = "", **extra) -> Option:
     """A drawing option: the flag ``--name``, and the same name in manifests and the
     directive (``flag=None``: no flag, for values no shell line holds)."""
     return Option(
@@ -299,7 +411,7 @@ def _draw(name, kind, *, flag: str | None = "", **extra) -> Option:
         group="draw",
         flag=f"--{name}" if flag == "" else flag,
         field=name,
-        directive=name,
+        directive=directive or name,
         **extra,
     )
 
@@ -365,9 +477,16 @@ OPTIONS: tuple[Option, ...] = (
         "choice",
         default="tutorial",
         choices=STYLES,
-        help="the look: the tutorial's slanted planes, flat grids, or y = C x",
+        help="the look: the tutorial's slanted planes, flat grids, y = C x; for "
+        "conv_transpose also scatter (stamps), overlap (a still) or scatter_gather",
     ),
-    _draw("theme", "theme", default="tutorial", help="colours, line widths and fonts"),
+    _draw(
+        "theme",
+        "theme",
+        default="tutorial",
+        help="tutorial, dark, colorblind, print or a FILE.toml; tutorial,dark writes one "
+        "file per theme (fig.gif, fig.dark.gif)",
+    ),
     _draw("dpi", "number", default=None, low=10, high=1200, help="pixels per inch (150)"),
     _draw(
         "values", "flag", default=False, help="print input, kernel and output numbers in the cells"
@@ -390,8 +509,16 @@ OPTIONS: tuple[Option, ...] = (
     ),
     _draw("labels", "flag", default=False, help='label the planes "input" and "output"'),
     _draw(
+        "overlap",
+        "flag",
+        default=False,
+        help="scatter views: shade the output by how many stamps reach each cell",
+    ),
+    _draw(
         "caption",
         "flag",
+        # A page's :caption: is the figure's text, as for every Sphinx figure.
+        directive="arithmetic",
         default=False,
         help="write the spec and its output-size arithmetic underneath",
     ),
@@ -415,14 +542,98 @@ OPTIONS: tuple[Option, ...] = (
         field="allow_long",
         directive="allow-long",
     ),
+    # -- themes and sizes (issue 12) --------------------------------------------------
+    Option(
+        name="colors",
+        kind="colors",
+        group="draw",
+        help="change a theme role's colour, ROLE=COLOR (repeatable)",
+        flag="--color",
+        field="colors",
+        directive="colors",
+    ),
+    _draw("transparent", "flag", default=False, help="no background: the page shows through"),
+    _draw(
+        "width",
+        "int",
+        directive="pixel-width",
+        low=1,
+        high=MAX_PIXELS_SIDE,
+        help="picture width in pixels",
+    ),
+    _draw(
+        "height",
+        "int",
+        directive="pixel-height",
+        low=1,
+        high=MAX_PIXELS_SIDE,
+        help="picture height in pixels",
+    ),
+    _draw("canvas", "canvas", help="an exact WxH pixel canvas, the drawing centred on it"),
     # -- the file -------------------------------------------------------------------------
     Option(
         name="frame",
         kind="int",
         group="write",
         default=0,
-        help="the frame a still (.png, .svg, .pdf) shows (0)",
+        help="the frame a still (.png, .svg, .pdf, a .tex picture) shows (0)",
         flag="--frame",
+    ),
+    Option(
+        name="tex",
+        kind="choice",
+        group="write",
+        default="picture",
+        choices=TEX_VARIANTS,
+        help="what a .tex file is: a tikzpicture of --frame to \\input, a standalone "
+        "document (a page per frame), beamer overlays or an animateinline (picture)",
+        flag="--tex",
+        field="tex",
+    ),
+    # -- the page: how a documentation page embeds it (Sphinx directive, MkDocs block) -----
+    *(
+        Option(name=name, group="page", directive=directive, **row)
+        for name, directive, row in (
+            (
+                "format",
+                "format",
+                dict(
+                    kind="choice",
+                    choices=PAGE_FORMATS,
+                    default="gif",
+                    help="what an HTML page shows: a GIF, an MP4 video, a WebP or the player",
+                ),
+            ),
+            (
+                "still_frame",
+                "still-frame",
+                dict(
+                    kind="int",
+                    low=0,
+                    default=0,
+                    help="the frame the vector still shows where the animation cannot play "
+                    "(LaTeX/PDF and other non-HTML builders) (0)",
+                ),
+            ),
+            (
+                "display_width",
+                "width",
+                dict(kind="length", help="the picture's width on the page: 400px, 80%, 30em"),
+            ),
+            (
+                "align",
+                "align",
+                dict(kind="choice", choices=("left", "center", "right"), help="alignment"),
+            ),
+            ("classes", "class", dict(kind="text", help="CSS classes, space separated")),
+            ("alt", "alt", dict(kind="text", help="alt text (the spec's description)")),
+            (
+                "figure_caption",
+                "caption",
+                dict(kind="text", help="a caption: makes a numbered figure"),
+            ),
+            ("target", "name", dict(kind="text", help="a label to reference the figure by")),
+        )
     ),
 )
 """Every option, in the order ``--help`` lists them."""
@@ -450,7 +661,7 @@ class DrawOptions:
 
     Attributes
     ----------
-    style : {"tutorial", "flat", "matrix"}
+    style : {"tutorial", "flat", "matrix", "scatter", "overlap", "scatter_gather"}
     theme : Theme
     dpi : float or None
         None: 150, the tutorial's.
@@ -460,8 +671,19 @@ class DrawOptions:
         The input and kernel to print; drawn from ``seed`` when missing.
     seed : int
     labels, caption : bool
+    overlap : bool
+        Shade the scatter view's output by the overlap counts (scatter styles only).
     duration, loop : int
         Milliseconds per frame; times to play (0: forever).
+    colors : tuple of (role, RGBA), optional
+        Roles of ``theme`` recoloured (already applied to ``theme``).
+    transparent : bool
+        No background: PNG, APNG, WebP, SVG, PDF and GIF keep the page's colour.
+    width, height : int, optional
+        The picture's width (or height) in pixels; the other follows the aspect.
+    canvas : tuple of int, optional
+        ``(width, height)``: the drawing centred on a canvas of exactly this size
+        (scaled to fit it unless ``dpi``, ``width`` or ``height`` size it).
     frames : slice or None
         Draw only these frames of the plan (None: all of them).
     allow_long : bool
@@ -476,15 +698,40 @@ class DrawOptions:
     weight: np.ndarray | None = None
     seed: int = TUTORIAL_SEED
     labels: bool = False
+    overlap: bool = False
     caption: bool = False
     duration: int = 1000
     loop: int = 0
     frames: slice | None = None
     allow_long: bool = False
+    colors: tuple[tuple[str, tuple[float, ...]], ...] | None = None
+    transparent: bool = False
+    width: int | None = None
+    height: int | None = None
+    canvas: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         for name in draw_option_names():
             object.__setattr__(self, name, option(name).check(getattr(self, name)))
+        if self.colors:
+            # Applied once: the theme then holds them (applying them again changes nothing).
+            object.__setattr__(self, "theme", self.theme.replace(dict(self.colors)))
+        if self.width is not None and self.height is not None:
+            raise SpecError(
+                f"height = {self.height} is not valid with width = {self.width}: expected one "
+                "of them (the other follows the drawing's aspect; canvas gives an exact size)",
+                parameter="height",
+                value=self.height,
+                expected="no height",
+            )
+        if self.overlap and self.style not in SCATTER_STYLES:
+            raise SpecError(
+                f"overlap = True is not valid with style = {self.style!r}: expected False "
+                "(only the scatter views draw stamps and their overlaps)",
+                parameter="overlap",
+                value=True,
+                expected="False",
+            )
         if self.style == "matrix":
             if self.frames is not None:
                 raise SpecError(

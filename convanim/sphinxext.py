@@ -3,217 +3,145 @@
 Add ``"convanim.sphinxext"`` to ``extensions`` in ``conf.py``, then write::
 
     .. convanim::
-       :input: 5
+       :input: 6
        :kernel: 3
        :stride: 2
-       :padding: 1
+       :format: html
+       :caption: Stride 2 over a 6x6 input.
+       :name: fig-stride
 
-The options are the command line's, spelt as options: ``:op:``, ``:input:``,
-``:kernel:``, ``:stride:``, ``:padding:``, ``:dilation:``, ``:output-padding:``,
-``:transposed:`` (a flag: ``--op conv_transpose``), ``:style:``, ``:duration:``,
-``:loop:``, ``:dpi:``, ``:values:``, ``:seed:``, ``:labels:`` and ``:caption:`` (flags
-but ``:seed:``), with per-axis values written ``5x7``. ``:input:`` and ``:kernel:`` are
-required. Three have no command-line flag: ``:axes: 1`` makes plain numbers 1-D (they
-are 2-D by default); ``:x:`` and ``:weight:`` give the numbers to print as nested lists
-(``[[1, 2], [3, 4]]``), as a gallery manifest does. ``:alt:`` replaces the alt text, by
-default the spec's description (``conv 5x5, k 3, s 2, p 1 -> 3x3``).
+The options come from the options table (:data:`convanim.options.OPTIONS`), spelt as
+options and typed as on the command line (per-axis values ``5x7``, flags without a
+value): the spec's (``:op:``, ``:input:``, ``:kernel:``, ``:stride:``, ``:padding:``,
+``:dilation:``, ``:output-padding:``, ...), the drawing's (``:style:``, ``:theme:``,
+``:dpi:``, ``:values:``, ``:seed:``, ``:labels:``, ``:arithmetic:`` -- the command
+line's ``--caption`` --, ``:duration:``, ``:loop:``, ``:x:``, ``:weight:``) and the
+page's: ``:format:`` (``gif``, ``mp4``, ``webp`` or ``html``, the player),
+``:still-frame:``, ``:width:``, ``:align:``, ``:class:``, ``:alt:``, ``:caption:`` (a
+numbered figure) and ``:name:`` (its label, for ``:numref:``). Two more: ``:axes: 1``
+makes plain numbers 1-D and ``:transposed:`` is ``:op: conv_transpose``. ``:input:``
+and ``:kernel:`` are required.
 
-The GIF is rendered while the document is read, into ``<doctreedir>/convanim/`` (the
-build's cache, next to the pickled environment), under a name that hashes the spec, the
-options and the convanim version; Sphinx's image machinery then copies it into the
-output's ``_images/``. A file that exists is not rendered again: a rebuild, even a full
-one (``-E``), renders only animations whose spec or options changed. Deleting the
-doctree folder (``make clean``) empties the cache.
+Every option but the spec's, ``:alt:``, ``:caption:`` and ``:name:`` has a site-wide
+default in ``conf.py``: ``convanim_`` and the option's name with ``_`` for ``-``
+(``convanim_format = "html"``, ``convanim_width = "80%"``, ``convanim_theme = ...``).
+
+HTML builders show the animation in ``:format:``; every other builder (LaTeX/PDF, text,
+man...) gets a vector still of ``:still-frame:`` (the first frame by default) instead,
+since none of them can show an animation: a PDF for LaTeX, an SVG for others (EPUB, whose
+readers play no video, gets it for ``:format: mp4`` too). Both are rendered while the document
+is read, into ``<doctreedir>/convanim/`` (the build's cache, next to the pickled
+environment), under names that hash the spec, the options and the drawing code; a file
+that exists is not rendered again, so a rebuild, even a full one (``-E``), renders only
+what changed, and ``make html latexpdf`` renders each animation once.
 
 A bad option is an error: one line naming the document, the line and the problem in
 the command line's words (``index.rst:12: ERROR: convanim :stride: stride[1] = 0 is not
 valid: expected an integer >= 1``), and the build fails (exit status 1) even without
 ``-W``; the document is read again on every build until it is fixed.
+
+For sphinx-gallery, :func:`scraper` (``"convanim"`` or ``"convanim.sphinxext.scraper"``
+in ``image_scrapers``) puts every :class:`~convanim.Animation` an example makes into its
+page and thumbnail.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import json
 import os
-import time
-from importlib import resources
+import posixpath
+import textwrap
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from . import __version__
-from .drawable import check_drawable, check_request
+from .embed import (
+    OPTION_NAMES,
+    SPHINX,
+    TABLE,
+    Embed,
+    EmbedError,
+    cache_name,
+    check_defaults,
+    parse_embed,
+    player_id,
+    render_files,
+)
 from .errors import SpecError
-from .options import OPTIONS, DrawOptions
-from .spec import Spec
 
-__all__ = ["ConvanimDirective", "setup"]
+__all__ = ["ConvanimDirective", "cache_name", "scraper", "setup"]
 
 logger = logging.getLogger(__name__)
 
-# The directive's options: the table's (spec and drawing), plus three of its own.
-_TABLE = {
-    entry.directive: entry
-    for entry in OPTIONS
-    if entry.directive is not None and entry.group in ("spec", "draw")
+_OPTIONS = OPTION_NAMES
+_OptionError = EmbedError
+
+# conf.py's site-wide defaults: every drawing and page option a whole site could share.
+_SETTINGS = {
+    name: f"convanim_{name.replace('-', '_')}"
+    for name, entry in TABLE.items()
+    if entry.group in ("draw", "page")
+    # per animation only: its numbers, alt text, caption and label
+    and entry.name not in ("x", "weight", "alt", "figure_caption", "target")
 }
-_OWN = ("axes", "transposed", "alt")
-_OPTIONS = (*_TABLE, *_OWN)
-
-# The parameter a one-line SpecError names, and the option that sets it.
-_OPTION_OF = {entry.name: name for name, entry in _TABLE.items()}
 
 
-class _Unknown(str):
-    """The value of an option the directive does not have (reported by ``run``)."""
+def _parse(options: dict[str, Any], defaults: dict[str, Any] | None = None) -> Embed:
+    """The directive's options as an :class:`~convanim.embed.Embed` (one-line errors)."""
+    return parse_embed(options, words=SPHINX, defaults=defaults)
+
+
+def _typed(name: str):
+    """The option's converter, generated from the table: the value as the table parses
+    it. A bad value is kept as typed, for ``run`` to refuse in one line with its line
+    number (docutils' own refusal quotes the whole directive over several lines)."""
+    entry = TABLE.get(name)
+
+    def convert(text: str | None) -> Any:
+        text = text or ""
+        if entry is None or entry.kind == "theme":  # a theme is kept by name
+            return text
+        try:
+            return entry.parse(text)
+        except SpecError:
+            return text
+
+    convert.__name__ = f"convanim_{name.replace('-', '_')}"
+    convert.__doc__ = None if entry is None else entry.help
+    return convert
 
 
 class _OptionSpec(dict):
-    """The directive's options; an unknown one is kept, to be refused in one line.
-
-    docutils refuses an unknown option itself, with a multi-line message that quotes
-    the whole directive; answering every name lets ``run`` say it in one line instead.
-    """
+    """The directive's options; an unknown one is kept, to be refused in one line."""
 
     def __missing__(self, name: str):
-        return _Unknown
+        return directives.unchanged
 
 
-class _OptionError(Exception):
-    """One line about one option (``option`` None: about the directive as a whole)."""
-
-    def __init__(self, option: str | None, message: str) -> None:
-        super().__init__(message)
-        self.option = option
+class ConvanimVideo(nodes.image):
+    """An MP4 the HTML builders show as ``<video>`` (an image, so Sphinx copies it)."""
 
 
-def _fail(option: str, message: str) -> _OptionError:
-    return _OptionError(option, f":{option}: {message}")
-
-
-def _spec_error(error: SpecError) -> _OptionError:
-    """A SpecError's one line, prefixed by the option it is about (as the CLI's flag)."""
-    option = _OPTION_OF.get(getattr(error, "parameter", None) or "")
-    return _OptionError(option, f":{option}: {error}" if option else str(error))
-
-
-def _parse(options: dict[str, Any]) -> tuple[Spec, dict[str, Any], str | None]:
-    """The directive's options as a spec, :func:`convanim.save` options and alt text."""
-    unknown = sorted(name for name, value in options.items() if isinstance(value, _Unknown))
-    if unknown:
-        choices = ", ".join(f":{name}:" for name in _OPTIONS)
-        raise _OptionError(
-            unknown[0], f"option :{unknown[0]}: is not valid: expected one of {choices}"
-        )
-    for required in ("input", "kernel"):
-        if required not in options:
-            raise _OptionError(
-                None,
-                f"option :{required}: is missing: expected it in every convanim directive "
-                f"(like :{required}: 5, or 5x7 per axis)",
-            )
-    if "transposed" in options and options["transposed"].strip():
-        raise _fail(
-            "transposed", f"{options['transposed']!r} is not valid: expected no value (a flag)"
-        )
-    parsed: dict[str, Any] = {}
-    for name, entry in _TABLE.items():
-        if name in options:
-            try:
-                parsed[entry.name] = entry.parse(options[name])
-            except SpecError as error:
-                raise _spec_error(error) from None
-    spec_values = {
-        entry.name: parsed.pop(entry.name)
-        for entry in _TABLE.values()
-        if entry.group == "spec" and entry.name in parsed
-    }
-    if "axes" in options:
-        # The command line's plain integers make a 2-D spec; :axes: 1 makes them 1-D.
-        axes = options["axes"].strip()
-        if axes not in ("1", "2"):
-            raise _fail("axes", f"axes = {axes!r} is not valid: expected 1 or 2 (axes to draw)")
-        spec_values = {
-            name: (value,) * int(axes) if isinstance(value, int) else value
-            for name, value in spec_values.items()
-        }
-    op = spec_values.pop("op", "conv")
-    if "transposed" in options:
-        if op not in ("conv", "conv_transpose"):
-            raise _fail("transposed", f"is not valid with :op: {op}: expected :op: conv")
-        op = "conv_transpose"
-    try:
-        spec = Spec(op, **spec_values)
-        check_drawable(spec)
-        # Checked now, so a bad combination (or too much work: frames, time, picture,
-        # numbers) names its option and line before anything is planned.
-        check_request(spec, DrawOptions(**parsed), "gif")
-    except SpecError as error:
-        raise _spec_error(error) from None
-    render = {
-        name: value.tolist() if hasattr(value, "tolist") else value
-        for name, value in parsed.items()
-    }
-    for name in ("theme", "frames"):  # as written: a slice is not JSON (the cache key)
-        if name in render:
-            render[name] = options[name].strip()
-    alt = options.get("alt", "").strip() or None
-    return spec, render, alt
-
-
-@functools.lru_cache(maxsize=1)
-def _drawing_code_fingerprint() -> str:
-    """A hash of the modules whose code decides the pixels, so that a changed renderer
-    (between releases too, in a checkout) never serves an old cached picture."""
-    package = resources.files("convanim")
-    digest = hashlib.sha256()
-    for folder in (package, package / "layout", package / "render", package / "writers"):
-        for item in sorted(folder.iterdir(), key=lambda entry: entry.name):
-            if item.name.endswith(".py"):
-                digest.update(item.name.encode())
-                digest.update(item.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def cache_name(spec: Spec, render: dict[str, Any]) -> str:
-    """The cache file name of ``spec`` drawn with ``render`` options.
-
-    A hash of the spec, the options, the version and the drawing code's source.
-
-    Parameters
-    ----------
-    spec : Spec
-        What is drawn.
-    render : dict
-        The :func:`convanim.save` options the directive passes.
-
-    Returns
-    -------
-    str
-        ``convanim-<16 hex digits>.gif``.
-    """
-    key = {
-        "convanim": __version__,
-        "code": _drawing_code_fingerprint(),
-        "spec": {
-            "op": spec.op,
-            "input_size": spec.input_size,
-            "kernel_size": spec.kernel_size,
-            "stride": spec.stride,
-            "padding": spec.padding,
-            "dilation": spec.dilation,
-            "output_padding": spec.output_padding,
-        },
-        "options": render,
-    }
-    text = json.dumps(key, sort_keys=True, separators=(",", ":"))
-    return f"convanim-{hashlib.sha256(text.encode()).hexdigest()[:16]}.gif"
+def _visit_video(self, node: ConvanimVideo) -> None:
+    source = posixpath.join(
+        self.builder.imgpath, urllib.parse.quote(self.builder.images[node["uri"]])
+    )
+    attributes = {"src": source, "title": node["alt"], "aria-label": node["alt"]}
+    if node.get("width"):
+        attributes["style"] = f"width: {node['width']}; max-width: 100%"
+    else:
+        attributes["style"] = "max-width: 100%"
+    flags = "autoplay muted playsinline controls" + (" loop" if node["loop"] else "")
+    tag = self.starttag(node, "video", "", CLASS=" ".join(node["classes"]), **attributes)
+    self.body.append(tag.replace("<video ", f"<video {flags} ", 1) + "</video>\n")
+    raise nodes.SkipNode
 
 
 class ConvanimDirective(SphinxDirective):
@@ -222,7 +150,7 @@ class ConvanimDirective(SphinxDirective):
     has_content = False
     required_arguments = 0
     optional_arguments = 0
-    option_spec = _OptionSpec(dict.fromkeys(_OPTIONS, directives.unchanged))
+    option_spec = _OptionSpec({name: _typed(name) for name in OPTION_NAMES})
 
     def _option_line(self, option: str | None) -> int:
         """The absolute line of ``:option:`` in the directive, or the directive's own."""
@@ -232,63 +160,146 @@ class ConvanimDirective(SphinxDirective):
                     return self.lineno + offset
         return self.lineno
 
-    def _report(self, error: _OptionError) -> list[nodes.Node]:
+    def _report(self, error: EmbedError) -> list[nodes.Node]:
         source, line = self.state_machine.get_source_and_line(self._option_line(error.option))
         logger.error("convanim %s", error, location=f"{source}:{line}")
         _failures(self.env).add(self.env.docname)
         return []
 
+    def _uri(self, path: Path) -> str:
+        document_folder = Path(self.env.doc2path(self.env.docname)).parent
+        return Path(os.path.relpath(path, document_folder)).as_posix()
+
     def run(self) -> list[nodes.Node]:
         try:
-            spec, render, alt = _parse(self.options)
-        except _OptionError as error:
-            return self._report(error)
-
-        folder = Path(self.env.doctreedir) / "convanim"
-        target = folder / cache_name(spec, render)
-        if not target.exists():
-            from .api import save
-
-            folder.mkdir(parents=True, exist_ok=True)
-            start = time.perf_counter()
-            try:
-                save(spec, target, **render, format="gif", progress=False)
-            except ValueError as error:  # SpecError, or a writer's one-line ValueError
-                return self._report(_spec_error(error))
-            logger.info(
-                "convanim: rendered %s (%s, %d frames) in %.2f s",
-                target.name,
-                spec.describe(),
-                spec.num_frames,
-                time.perf_counter() - start,
+            embed = _parse(self.options, _defaults(self.config))
+            animated, still = render_files(
+                embed, Path(self.env.doctreedir) / "convanim", rendered=_rendered(embed)
             )
+        except EmbedError as error:
+            return self._report(error)
+        names = {animated.name, *embed.still_names}
+        _files(self.env).setdefault(self.env.docname, set()).update(names)
 
-        document_folder = Path(self.env.doc2path(self.env.docname)).parent
-        uri = Path(os.path.relpath(target, document_folder)).as_posix()
-        image = nodes.image(
-            self.block_text,
-            uri=uri,
-            alt=alt or spec.describe(),
-            loading="lazy",
-            classes=["convanim"],
-        )
+        shown = self._animated(embed, animated)
+        # The stills' stem with "*": each builder takes the type it can show.
+        fallback = self._image(nodes.image, embed, still.with_suffix(".*"))
+        # Chosen per builder when it writes (one doctree serves html and latex builds).
+        # EPUB readers play no video: an e-book gets the still of an MP4.
+        plays = "html and not epub" if embed.format == "mp4" else "html"
+        parts = [
+            addnodes.only("", shown, expr=plays),
+            addnodes.only("", fallback, expr=f"not ({plays})"),
+        ]
+        caption = embed.page.get("figure_caption")
+        if caption is None:
+            if "target" not in embed.page:
+                return parts
+            holder = nodes.container("", *parts, classes=["convanim-container"])
+            self.options["name"] = embed.page["target"]
+            self.add_name(holder)
+            return [holder]
+        figure = nodes.figure("", *parts, classes=["convanim-figure"])
+        if "align" in embed.page:
+            figure["align"] = embed.page["align"]
+        text_nodes, messages = self.state.inline_text(caption, self.lineno)
+        figure += nodes.caption(caption, "", *text_nodes)
+        self.set_source_info(figure)
+        if "target" in embed.page:
+            self.options["name"] = embed.page["target"]
+            self.add_name(figure)
+        return [figure, *messages]
+
+    def _image(self, kind: type[nodes.image], embed: Embed, path: Path) -> nodes.image:
+        image = kind(self.block_text, uri=self._uri(path), alt=embed.alt, classes=embed.classes)
+        if "display_width" in embed.page:
+            image["width"] = embed.page["display_width"]
+        if "align" in embed.page and "figure_caption" not in embed.page:
+            image["align"] = embed.page["align"]
         self.set_source_info(image)
-        return [image]
+        return image
+
+    def _animated(self, embed: Embed, path: Path) -> nodes.Node:
+        """What an HTML page shows: the image, the video or the player."""
+        if embed.format == "mp4":
+            video = self._image(ConvanimVideo, embed, path)
+            video["loop"] = embed.render.get("loop", 0) == 0
+            return video
+        if embed.format == "html":
+            fragment = path.read_text(encoding="utf-8")
+            # The same animation twice on a page: the second player needs its own ids.
+            serial = self.env.temp_data.setdefault("convanim_players", {})
+            count = serial[path.name] = serial.get(path.name, 0) + 1
+            if count > 1:
+                fragment = fragment.replace(player_id(embed), f"{player_id(embed)}-{count}")
+            style = (
+                f' style="max-width: {embed.page["display_width"]}"'
+                if "display_width" in embed.page
+                else ""
+            )
+            align = embed.page.get("align")
+            classes = " ".join([*embed.classes, *([f"align-{align}"] if align else [])])
+            markup = f'<div class="{classes}"{style}>{fragment}</div>'
+            return nodes.raw("", markup, format="html")
+        image = self._image(nodes.image, embed, path)
+        image["loading"] = "lazy"
+        return image
 
 
-# -- failures: the build fails, and a failed document is read again next time ----------
+def _rendered(embed: Embed):
+    def report(path: Path, seconds: float) -> None:
+        logger.info(
+            "convanim: rendered %s (%s, %d frames) in %.2f s",
+            path.name,
+            embed.spec.describe(),
+            embed.spec.num_frames,
+            seconds,
+        )
+
+    return report
+
+
+def _defaults(config) -> dict[str, Any]:
+    """conf.py's ``convanim_*`` settings that are set, by option name."""
+    given = {
+        name: getattr(config, setting, None)
+        for name, setting in _SETTINGS.items()
+        if getattr(config, setting, None) is not None
+    }
+    return check_defaults(given, lambda name: _SETTINGS.get(name, name))
+
+
+def _check_config(app, config) -> None:
+    try:
+        _defaults(config)
+    except EmbedError as error:
+        raise ConfigError(f"conf.py: {error}") from None
+
+
+# -- failures and files: the build fails; a failed document is read again next time ---
 def _failures(env) -> set[str]:
     if not hasattr(env, "convanim_failures"):
         env.convanim_failures = set()
     return env.convanim_failures
 
 
+def _files(env) -> dict[str, set[str]]:
+    """The cache files each document shows."""
+    if not hasattr(env, "convanim_files"):
+        env.convanim_files = {}
+    return env.convanim_files
+
+
 def _purge(app, env, docname: str) -> None:
     _failures(env).discard(docname)
+    _files(env).pop(docname, None)
 
 
 def _merge(app, env, docnames, other) -> None:
     _failures(env).update(_failures(other) & set(docnames))
+    for docname in docnames:
+        if docname in _files(other):
+            _files(env)[docname] = _files(other)[docname]
 
 
 def _outdated(app, env, added, changed, removed) -> list[str]:
@@ -301,15 +312,74 @@ def _finished(app, exception) -> None:
     if _failures(app.env):
         app.statuscode = app.statuscode or 1
     # Forget renders no document shows any more (a spec edited, a directive removed).
-    shown = {Path(path).name for path in app.env.images}
-    for path in (Path(app.env.doctreedir) / "convanim").glob("convanim-*.gif"):
+    shown = set().union(*_files(app.env).values())
+    for path in (Path(app.env.doctreedir) / "convanim").glob("convanim-*"):
         if path.name not in shown:
             path.unlink(missing_ok=True)
 
 
+# -- sphinx-gallery ------------------------------------------------------------------
+def scraper(block, block_vars: dict, gallery_conf: dict, **kwargs: Any) -> str:
+    """A sphinx-gallery image scraper: every new :class:`~convanim.Animation` of a block.
+
+    Register it in ``conf.py``, as plotly and pyvista register theirs::
+
+        sphinx_gallery_conf = {
+            ...,
+            "image_scrapers": ("matplotlib", "convanim"),
+            # the scraper shows the animation; do not also print its repr
+            "ignore_repr_types": r"convanim\\.animation\\.Animation",
+        }
+
+    (``"convanim"`` resolves to this function through ``convanim._get_sg_image_scraper``,
+    as ``"pyvista"`` does; ``"convanim.sphinxext.scraper"`` names it directly.)
+    After each code block of an example, every Animation in the example's variables
+    that was not shown yet (the block's last expression included) is saved as a GIF in
+    the gallery's image folder; the first is the example's thumbnail by default.
+
+    Returns
+    -------
+    str
+        The reStructuredText sphinx-gallery puts under the block.
+    """
+    from sphinx_gallery.scrapers import figure_rst
+
+    from .animation import Animation
+
+    shown = block_vars.setdefault("convanim_shown", set())
+    found: list[Animation] = []
+    for value in block_vars["example_globals"].values():
+        if isinstance(value, Animation) and id(value) not in shown and value not in found:
+            found.append(value)
+    paths, stills = [], []
+    for animation, image_path in zip(found, block_vars["image_path_iterator"], strict=False):
+        path = Path(image_path).with_suffix(".gif")
+        animation.save(path, progress=False)
+        # The vector still for builders that cannot show a GIF (LaTeX): the first frame.
+        still = path.with_suffix(".pdf")
+        animation.save(still, frame=0, progress=False)
+        shown.add(id(animation))
+        paths.append(str(path))
+        stills.append(still)
+    if not paths:
+        return ""
+    source = Path(gallery_conf["src_dir"])
+    fallback = "".join(
+        f"\n   .. image:: /{Path(os.path.relpath(still, source)).as_posix()}\n"
+        f"      :class: sphx-glr-single-img\n"
+        for still in stills
+    )
+    animated = textwrap.indent(figure_rst(paths, gallery_conf["src_dir"]), "   ")
+    return f"\n.. only:: html\n\n{animated}\n\n.. only:: not html\n{fallback}\n"
+
+
 def setup(app) -> dict[str, Any]:
     """Register the ``convanim`` directive (Sphinx calls this for ``extensions``)."""
+    for setting in _SETTINGS.values():
+        app.add_config_value(setting, None, "env")
+    app.add_node(ConvanimVideo, html=(_visit_video, None))
     app.add_directive("convanim", ConvanimDirective)
+    app.connect("config-inited", _check_config)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("env-get-outdated", _outdated)

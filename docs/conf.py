@@ -26,8 +26,32 @@ author = "convanim developers"
 copyright = "2026, convanim developers"
 release = version = convanim.__version__
 
-extensions = ["sphinx.ext.autodoc", "numpydoc", "convanim.sphinxext"]
-exclude_patterns = ["_build", "_generated"]
+extensions = [
+    "sphinx.ext.autodoc",
+    "numpydoc",
+    "convanim.sphinxext",
+    "sphinx_gallery.gen_gallery",
+]
+exclude_patterns = ["_build", "_generated", "mkdocs"]
+numfig = True
+# pdflatex (make latexpdf): the one character of these pages TeX has no glyph for, and
+# the arithmetic page's matrices, wider than amsmath's default 10 columns.
+latex_elements = {
+    "preamble": r"\DeclareUnicodeCharacter{1D40}{\ensuremath{^{\mathsf{T}}}}"
+    "\n"
+    r"\setcounter{MaxMatrixCols}{32}"
+}
+
+# sphinx-gallery runs the scripts of gallery_examples/ and shows the animations they
+# make through convanim's scraper ("convanim" resolves to convanim.sphinxext.scraper).
+sphinx_gallery_conf = {
+    "examples_dirs": "gallery_examples",
+    "gallery_dirs": "auto_examples",
+    "image_scrapers": ("convanim",),
+    "ignore_repr_types": r"convanim\.animation\.Animation",
+    "download_all_examples": False,
+    "show_memory": False,
+}
 html_theme = "alabaster"
 html_theme_options = {
     "description": "Animate convolution arithmetic",
@@ -125,13 +149,17 @@ def _directive(entry) -> list[str]:
             lines.append(f"   :{option}: {size(values)}")
     if entry.style != "tutorial":
         lines.append(f"   :style: {entry.style}")
+    if entry.theme.name != "tutorial":
+        lines.append(f"   :theme: {entry.theme.name}")
     if entry.duration != 1000:
         lines.append(f"   :duration: {entry.duration}")
     if entry.loop != 0:
         lines.append(f"   :loop: {entry.loop}")
+    from convanim.options import option
+
     for flag in ("values", "labels", "caption"):
         if getattr(entry, flag):
-            lines.append(f"   :{flag}:")
+            lines.append(f"   :{option(flag).directive}:")  # caption: :arithmetic:
     if entry.seed != TUTORIAL_SEED:
         lines.append(f"   :seed: {entry.seed}")
     for name in ("x", "weight"):
@@ -198,6 +226,40 @@ def _writers() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _directive_options() -> str:
+    """The directive's options, from the options table (the MkDocs block's too)."""
+    from convanim.embed import OPTION_NAMES, TABLE
+
+    own = {
+        "axes": "``1`` makes plain numbers one axis (a 1-D spec); by default they are 2-D",
+        "transposed": "a flag: the op is ``conv_transpose`` (``:input:`` is its own input)",
+    }
+    lines = [
+        ".. list-table::",
+        "   :header-rows: 1",
+        "   :widths: 22 12 66",
+        "",
+        "   * - option",
+        "     - of the",
+        "     - meaning",
+    ]
+    for name in OPTION_NAMES:
+        entry = TABLE.get(name)
+        if entry is None:
+            group, meaning = "spec", own[name]
+        else:
+            group = {"spec": "spec", "draw": "drawing", "page": "page"}[entry.group]
+            meaning = entry.help
+            if entry.kind == "flag":
+                meaning += " (a flag)"
+            elif entry.kind == "choice":
+                meaning += ": " + ", ".join(f"``{choice}``" for choice in entry.choices)
+            if entry.required:
+                meaning += " (required)"
+        lines += [f"   * - ``:{name}:``", f"     - {group}", f"     - {meaning}"]
+    return "\n".join(lines) + "\n"
+
+
 def generate(app) -> None:
     """Write the generated pieces the pages include (``builder-inited``)."""
     GENERATED.mkdir(exist_ok=True)
@@ -207,6 +269,7 @@ def generate(app) -> None:
     example = ("info", "-i", "6", "-k", "3", "-s", "2", "-p", "1", "--transposed")
     _write("info-example.txt", "$ convanim " + " ".join(example) + "\n" + _run_cli(*example))
     _write("writers.inc", _writers())
+    _write("directive-options.inc", _directive_options())
     _write("gallery.inc", _gallery())
 
 

@@ -341,13 +341,24 @@ def test_a_still_of_a_long_animation_draws_its_frame_alone(tmp_path):
 
 
 def test_directive_takes_frames_and_allow_long():
-    from convanim.sphinxext import _parse, cache_name
+    from convanim.embed import cache_name, parse_embed
 
-    spec, render, _ = _parse({"input": "64", "kernel": "3", "frames": "0:12:3", "dpi": "20"})
+    embed = parse_embed({"input": "64", "kernel": "3", "frames": "0:12:3", "dpi": "20"})
+    spec, render = embed.spec, embed.render
     assert render["frames"] == "0:12:3" and len(spec_frames(spec, render)) == 4
     assert cache_name(spec, render) != cache_name(spec, {**render, "frames": "0:12:4"})
-    spec, render, _ = _parse({"input": "64", "kernel": "3", "allow-long": ""})
-    assert render["allow_long"] is True
+    embed = parse_embed({"input": "64", "kernel": "3", "allow-long": ""})
+    assert embed.render["allow_long"] is True
+
+
+def test_directive_still_frame_counts_in_the_selection():
+    from convanim.embed import EmbedError, parse_embed
+
+    given = {"input": "6", "kernel": "3", "frames": "0:16:4"}
+    assert parse_embed({**given, "still-frame": "3"}).still_frame == 3
+    with pytest.raises(EmbedError, match="still_frame = 4 is not valid: expected an integer "
+                       "between 0 and 3"):  # fmt: skip
+        parse_embed({**given, "still-frame": "4"})
 
 
 def spec_frames(spec, render) -> range:
@@ -389,6 +400,11 @@ def whole_restore(the_scene):
         (Spec("conv", (12,), (4,), stride=(3,)), {}),
         (Spec("conv", 4, 3), {"style": "matrix"}),
         (Spec("conv_transpose", 2, 3), {"style": "matrix", "dpi": 300}),
+        (Spec("conv", 5, 3, padding=1), {"theme": "dark", "transparent": True}),
+        (Spec("conv", 5, 3), {"canvas": (400, 300)}),
+        (Spec("conv", 5, 3, stride=2), {"width": 333, "transparent": True}),
+        (Spec("conv_transpose", 3, 3, stride=2), {"style": "scatter", "values": True}),
+        (Spec("conv_transpose", 2, 3, stride=2), {"style": "scatter_gather"}),
     ],
 )
 def test_restoring_the_moving_area_gives_the_whole_restores_pixels(spec, options):
@@ -428,3 +444,53 @@ def test_the_scenes_changed_rectangles_give_the_same_file(name, spec, tmp_path):
     writer.write(scene(spec), hinted, WriteOptions(duration=100))
     writer.write(_WithoutHints(scene(spec)), plain, WriteOptions(duration=100))
     assert hinted.read_bytes() == plain.read_bytes()
+
+
+# -- the scatter styles and exact sizes ---------------------------------------------------
+def test_scatter_styles_are_bounded_by_their_own_frames():
+    from convanim.drawable import check_request, frame_count
+
+    spec = Spec("conv_transpose", 120, 3)  # 14,400 stamps, 14,884 gather frames
+    for style in ("scatter", "scatter_gather"):
+        with pytest.raises(SpecError, match=f"frames = {frame_count(spec, style)} "):
+            check_request(spec, DrawOptions(style=style))
+    assert len(check_request(spec, DrawOptions(style="overlap"))) == 1
+
+
+@pytest.mark.parametrize("style", ["scatter", "scatter_gather"])
+def test_a_selection_of_a_scatter_view_draws_those_frames(style):
+    spec = Spec("conv_transpose", 3, 3, stride=2, padding=1)
+    whole = scene(spec, style=style, values=True)
+    chosen = scene(spec, style=style, values=True, frames="1::3")
+    picked = range(len(whole))[1::3]
+    assert len(chosen) == len(picked) and chosen.notes == tuple(whole.notes[i] for i in picked)
+    for index, frame in enumerate(picked):
+        np.testing.assert_array_equal(chosen.frame_rgba(index), whole.frame_rgba(frame))
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"width": 640},
+        {"height": 201},
+        {"canvas": (1920, 1080)},
+        {"style": "scatter", "width": 500},
+        {"style": "overlap", "dpi": 90},
+    ],
+)
+def test_the_estimate_reads_the_real_picture_size(options):
+    from convanim.drawable import picture_size
+
+    spec = Spec("conv_transpose", 4, 3, stride=2)
+    estimate = picture_size(spec, DrawOptions(**options))
+    real = scene(spec, **options).size
+    assert np.abs(np.subtract(estimate, real)).max() <= 1  # the other side, rounded
+
+
+def test_the_scatter_gather_estimate_bounds_its_picture():
+    from convanim.drawable import picture_size
+
+    for spec in (Spec("conv_transpose", 4, 3, stride=2), Spec("conv_transpose", (2, 5), 3)):
+        width, height = picture_size(spec, DrawOptions(style="scatter_gather"))
+        real = scene(spec, style="scatter_gather").size
+        assert real[0] <= width <= 2.5 * real[0] and real[1] <= height <= 1.1 * real[1]

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from test_tikz import _tools
 
 import convanim
 from convanim import Spec, SpecError, animate
@@ -67,14 +68,49 @@ def embedded_gif(markup: str) -> bytes:
 
 
 def sphinx(src: Path, out: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """``sphinx-build`` (html unless ``options`` give ``-b``) of ``src`` into ``out``."""
+    builder = () if "-b" in options else ("-b", "html")
     # --no-color: Sphinx colours its messages when it thinks it runs in CI (CI=true).
     return subprocess.run(
-        [sys.executable, "-m", "sphinx", "--no-color", "-b", "html", *options, str(src), str(out)],
+        [sys.executable, "-m", "sphinx", "--no-color", *builder, *options, str(src), str(out)],
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
     )
+
+
+def docs_tools(*modules: str, mkdocs_plugin: bool = False) -> None:
+    """Fail (in CI, which installs the docs extra) or skip unless the docs tools are here:
+    ``modules`` importable, and the convanim MkDocs plugin registered (an installed
+    package's entry point: ``pip install '.[docs]'``, or ``-e .`` for a checkout)."""
+    import importlib.util
+    import os
+    from importlib.metadata import entry_points
+
+    missing = [module for module in modules if importlib.util.find_spec(module) is None]
+    if mkdocs_plugin and not entry_points(group="mkdocs.plugins", name="convanim"):
+        missing.append("the convanim mkdocs.plugins entry point")
+    if missing:
+        message = f"{', '.join(missing)} not installed (pip install '.[docs]')"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI installs the docs extra: never a silent skip there
+        pytest.skip(message)
+
+
+def pdflatex(tex: Path, runs: int = 1) -> None:
+    """Compile a LaTeX builder's ``.tex`` in its folder (``runs`` times: references)."""
+    _tools()
+    for _ in range(runs):
+        compiled = subprocess.run(
+            ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
+            cwd=tex.parent,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=600,
+        )
+        assert compiled.returncode == 0, compiled.stdout[-3000:]
 
 
 def project(root: Path, pages: dict[str, str]) -> Path:
@@ -169,7 +205,8 @@ def test_animate_takes_a_plan() -> None:
     [
         (
             {"style": "fancy"},
-            "style = 'fancy' is not valid: expected one of 'tutorial', 'flat', 'matrix'",
+            "style = 'fancy' is not valid: expected one of 'tutorial', 'flat', 'matrix', "
+            "'scatter', 'overlap', 'scatter_gather'",
         ),
         ({"duration": 0}, "duration = 0 is not valid: expected an integer between 1 and 655350"),
         ({"loop": -1}, "loop = -1 is not valid: expected an integer between 0 and 65535"),
@@ -288,7 +325,10 @@ def test_directive_embeds_animations(tmp_path: Path) -> None:
         assert data == (out / ".doctrees" / "convanim" / Path(image["src"]).name).read_bytes()
     with Image.open(out / found[3]["src"]) as image:
         assert image.info["duration"] == 200
-    assert len(rendered(result)) == 4
+    # Each animation and its PDF and SVG stills (for non-HTML builders); HTML copies only
+    # the GIF.
+    assert len(rendered(result)) == 12
+    assert sorted(path.suffix for path in (out / "_images").iterdir()) == [".gif"] * 4
 
 
 def test_directive_caches_renders(tmp_path: Path) -> None:
@@ -296,9 +336,9 @@ def test_directive_caches_renders(tmp_path: Path) -> None:
     out = tmp_path / "out"
     first = sphinx(src, out, "-W")
     assert first.returncode == 0, first.stderr
-    assert len(rendered(first)) == 4
+    assert len(rendered(first)) == 12  # the GIFs and their PDF and SVG stills
     before = cache(out)
-    assert len(before) == 4
+    assert len(before) == 12
 
     # Nothing changed; then every document read again (-E): the directive runs, finds
     # every file and renders nothing.
@@ -316,9 +356,9 @@ def test_directive_caches_renders(tmp_path: Path) -> None:
     index.write_text(index.read_text().replace(":padding: 1\n\n", ":padding: 0\n\n", 1))
     edited = sphinx(src, out, "-W")
     assert edited.returncode == 0, edited.stderr
-    assert len(rendered(edited)) == 1
+    assert len(rendered(edited)) == 3
     after = cache(out)
-    assert len(after) == 4 and len(set(after) & set(before)) == 3
+    assert len(after) == 12 and len(set(after) & set(before)) == 9
     assert images(out / "index.html")[0]["alt"] == "conv 5x5, k 3, s 2 -> 2x2"
 
 
@@ -376,7 +416,8 @@ BAD = {
            :style: fancy
         """,
         7,
-        ":style: style = 'fancy' is not valid: expected one of 'tutorial', 'flat', 'matrix'",
+        ":style: style = 'fancy' is not valid: expected one of 'tutorial', 'flat', 'matrix', "
+        "'scatter', 'overlap', 'scatter_gather'",
     ),
     "missing": (
         """
@@ -443,6 +484,7 @@ def test_directive_and_cli_give_the_same_message() -> None:
 # -- the documentation -----------------------------------------------------------------
 @pytest.mark.docs
 def test_docs_build_without_warnings(tmp_path: Path) -> None:
+    docs_tools("sphinx_gallery", "numpydoc")
     out = tmp_path / "html"
     result = sphinx(DOCS, out, "-W", "-d", str(tmp_path / "doctrees"))
     assert result.returncode == 0, result.stderr
@@ -455,8 +497,30 @@ def test_docs_build_without_warnings(tmp_path: Path) -> None:
         index = list(by_name).index(name)
         data = (out / found[index]["src"]).read_bytes()
         assert gif_frames(data) == by_name[name].spec.num_frames
-    for page in ("index", "quickstart", "cli", "api", "arithmetic", "sphinx"):
+    for page in ("index", "quickstart", "cli", "api", "arithmetic", "sphinx", "latex"):
         assert (out / f"{page}.html").is_file()
+    for page in ("sphinx_gallery", "mkdocs", "markdown", "auto_examples/index"):
+        assert (out / f"{page}.html").is_file()
+    # The Sphinx page shows a numbered figure and the player; the sphinx-gallery
+    # examples show the animations their scripts make.
+    sphinx_page = (out / "sphinx.html").read_text(encoding="utf-8")
+    assert '<span class="caption-number">Fig. 1 </span>' in sphinx_page
+    assert "data-convanim-player" in sphinx_page
+    example = (out / "auto_examples" / "plot_transposed_with_numbers.html").read_text("utf-8")
+    assert example.count('src="../_images/sphx_glr_plot_transposed_with_numbers_0') == 2
+
+    # The same doctrees, built as LaTeX (make html latexpdf) and compiled by pdflatex:
+    # every animation is a vector still there, the gallery's included.
+    _tools()
+    latex = tmp_path / "latex"
+    result = sphinx(DOCS, latex, "-W", "-b", "latex", "-d", str(tmp_path / "doctrees"))
+    assert result.returncode == 0, result.stderr
+    tex = (latex / "convanim.tex").read_text(encoding="utf-8")
+    graphics = re.findall(r"\\sphinxincludegraphics(?:\[[^]]*\])?\{\{([^}]*)\}(\.[a-z]+)\}", tex)
+    assert len(graphics) >= len(entries) + 3
+    assert {suffix for _, suffix in graphics} == {".pdf"}
+    pdflatex(latex / "convanim.tex")
+    assert (latex / "convanim.pdf").read_bytes().startswith(b"%PDF")
     api = (out / "api.html").read_text(encoding="utf-8")
     for name in ("convanim.Spec", "convanim.plan", "convanim.animate", "convanim.Animation"):
         assert f'id="{name}"' in api

@@ -122,7 +122,8 @@ BAD_ENTRIES = [
     ),
     (
         'name = "x"\nop = "conv"\ninput_size = 5\nkernel_size = 3\nstyle = "fancy"',
-        "gallery entry 'x': style = 'fancy' is not valid: expected one of 'tutorial', 'flat', 'matrix'",
+        "gallery entry 'x': style = 'fancy' is not valid: expected one of 'tutorial', 'flat', 'matrix', "
+        "'scatter', 'overlap', 'scatter_gather'",
     ),
     (
         'name = "x"\nop = "conv"\ninput_size = 5\nkernel_size = 3\nduration = 0',
@@ -208,10 +209,15 @@ def test_every_gallery_file_draws_its_entry_with_all_its_options():
     from convanim.render import scene
 
     gallery = Path(__file__).resolve().parents[1] / "gallery"
+    readme = (gallery / "README.md").read_text(encoding="utf-8")
     for entry in load_manifest()[0]:
         drawn = scene(entry.spec, **entry.render_options())
         frames, durations, _ = gif_frames(gallery / entry.filename)
-        assert len(frames) == len(drawn), entry.name
+        assert len(frames) == len(drawn) == entry.frames, entry.name
+        if entry.options.theme.name == "tutorial":
+            # Themed entries sit in the README's themes row, which shows no frame counts.
+            row = readme.split(f"**{entry.name}**")[1].split("\n")[0]
+            assert f"| {entry.frames} |" in row, entry.name
         assert durations[0] == entry.duration
         expected = drawn.frame(0)
         assert frames[0].shape == expected.shape, entry.name

@@ -127,6 +127,11 @@ CASES = {
         {"style": "flat", "values": True},
     ),
     "matrix": (Spec("conv", 4, 3), {"style": "matrix"}),
+    "scatter": (
+        Spec("conv", 5, 3, stride=2, padding=1).transpose(),
+        {"style": "scatter", "values": True, "overlap": True},
+    ),
+    "scatter_gather": (Spec("conv_transpose", (3,), (3,), stride=2), {"style": "scatter_gather"}),
 }
 
 
@@ -144,7 +149,10 @@ def _assert_same_picture(shot: np.ndarray, raster: np.ndarray, where: str) -> No
 def test_controls_reach_frames_that_match_the_raster(browser, tmp_path: Path, case: str) -> None:
     spec, options = CASES[case]
     scene = build_scene(spec, **options)
-    notes = frame_notes(scene.plan, getattr(scene, "numbers", None))
+    # The scatter views' frames are not their plan's: they say their own notes.
+    notes = getattr(scene, "notes", None) or frame_notes(
+        scene.plan, getattr(scene, "numbers", None)
+    )
     path = convanim.save(spec, tmp_path / "player.html", duration=60_000, progress=False, **options)
     page = Page(browser, path, scene.size)
     try:

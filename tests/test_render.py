@@ -121,7 +121,8 @@ def test_labels_and_caption_grow_the_picture_and_say_the_arithmetic():
     [
         (
             {"style": "fancy"},
-            "style = 'fancy' is not valid: expected one of 'tutorial', 'flat', 'matrix'",
+            "style = 'fancy' is not valid: expected one of 'tutorial', 'flat', 'matrix', "
+            "'scatter', 'overlap', 'scatter_gather'",
         ),
         ({"dpi": 5}, "dpi = 5 is not valid: expected a number between 10 and 1200"),
         (

@@ -1,6 +1,7 @@
 """Layouts: a plan and the drawing options in, a :class:`Drawing` (pure data) out.
 
-The tutorial, flat and matrix views are layouts. Backends (the matplotlib raster and
+The tutorial, flat, matrix and scatter views (``layout.scatter``, and ``layout.combine``
+for views side by side) are layouts. Backends (the matplotlib raster and
 vector backend, and any other) draw from a :class:`Drawing` alone. No matplotlib here.
 """
 

@@ -18,6 +18,7 @@ from ..spec import Spec
 from ..theme import Theme
 from ..values import Numbers, format_number
 from ._model import Drawing, Layer, Measure, Paint, TextBlock, points_to_units
+from .fit import cut_segments, fit_numbers, number_boxes
 
 __all__ = ["FLAT", "TUTORIAL", "Look", "plane_extent", "plane_layout"]
 
@@ -190,6 +191,19 @@ def plane_extent(
     return _grids_extent(plane_in, plane_out, look), theme.border + look.line_allowance
 
 
+# How far a number's ink may reach from its anchor (left, bottom, right, top), in plane
+# units: a cell's number stays 0.05 inside its cell; a weight, drawn at a tap's
+# bottom-right corner (0.8, 0.2), inside that corner's 0.34-unit square.
+CELL_ROOM = (-0.45, -0.45, 0.45, 0.45)
+WEIGHT_ROOM = (-0.17, -0.17, 0.17, 0.17)
+# A weight too wide for its corner is drawn right-aligned 0.03 inside the tap's right
+# edge instead, and may reach left across the tap's bottom.
+WEIGHT_RIGHT, WEIGHT_WIDE_ROOM = 0.97, (-0.9, -0.17, 0.0, 0.17)
+# ...and the cell's number then sits above it, its ink between 0.4 and 0.95.
+NUMBER_RAISE, RAISED_ROOM = 0.175, (-0.45, -0.275, 0.45, 0.275)
+LINE_GAP = 0.05  # plane units kept clear around a digit a connecting line passes
+
+
 def _paint_lines(color, width: float, **extra) -> Paint:
     return Paint(edge=color, width=width, cap="butt", **extra)
 
@@ -239,6 +253,16 @@ def plane_layout(
         layers.append(Layer(role=role, kind=kind, z=z, paint=paint, geometry=geometry, **motion))
 
     thick, thin = theme.thick, theme.thin
+    if theme.padding_fill[3] > 0:
+        # Cells that are not input (padding, inserted zeros) filled, under their dashed
+        # grid; the tutorial leaves them the page's colour (and draws no layer).
+        add(
+            "padding_fill",
+            "polygons",
+            0.5,
+            Paint(fill=theme.padding_fill),
+            plane_in.quads(np.argwhere(view.grid_kind != CellKind.INPUT)),
+        )
     add(
         "padding",
         "segments",
@@ -268,21 +292,25 @@ def plane_layout(
     frame_count = len(output_quads)
     one_each = np.arange(frame_count + 1)
 
+    # Ink boxes of the numbers in the input plane (static, and the window's at frame 0),
+    # which the connecting lines pass behind.
+    input_boxes = weight_boxes = np.zeros((0, 4))
     if numbers is not None:
-        grid = numbers.grid.reshape(rows, cols)
-        cells = tuple((int(r), int(c)) for r, c in np.ndindex(rows, cols))
+        placed = _input_plane_numbers(numbers, view, theme, measure)
+        (strings, size, anchors, _), weights = placed["input"], placed.get("weights")
+        input_boxes = number_boxes(strings, size, anchors, measure)
         add(
             "input_numbers",
             "text",
             2.5,
             text,
             text=TextBlock(
-                strings=tuple(format_number(value) for value in grid.ravel()),
-                anchors=np.array([[c + 0.5, rows - r - 0.5] for r, c in cells], float),
-                size=points_to_units(theme.number_size),
+                strings=strings,
+                anchors=anchors,
+                size=size,
                 matrix=slant,
                 offset=plane_in.shift,
-                cells=cells,
+                cells=tuple((int(r), int(c)) for r, c in np.ndindex(rows, cols)),
             ),
         )
     shade = Paint(fill=theme.window_shade, edge=theme.window_edge, width=thin, join="miter")
@@ -297,15 +325,18 @@ def plane_layout(
     )
     if numbers is not None and numbers.tap_weight is not None:
         offsets = view.tap_offset
+        strings, size, anchors, align = weights
+        weight_boxes = number_boxes(strings, size, anchors, measure, align)
         add(
             "kernel_numbers",
             "text",
             4.5,
             text,
             text=TextBlock(
-                strings=tuple(format_number(value) for value in numbers.tap_weight),
-                anchors=np.array([[col + 0.8, rows - row - 1 + 0.2] for row, col in offsets]),
-                size=points_to_units(theme.small_size),
+                strings=strings,
+                anchors=anchors,
+                size=size,
+                align=align,
                 matrix=slant,
                 offset=plane_in.shift,
                 cells=tuple((int(row), int(col)) for row, col in offsets),
@@ -323,13 +354,22 @@ def plane_layout(
             starts.shape
         )
         segments = np.stack([starts, ends], axis=2).reshape(-1, 2, 2)
+        frame_starts = one_each * 4
+        if len(input_boxes) or len(weight_boxes):
+            segments, frame_starts = _behind_numbers(
+                segments.reshape(frame_count, 4, 2, 2),
+                plane_in,
+                input_boxes,
+                weight_boxes,
+                window_shift,
+            )
         add(
             "lines",
             "segments",
             5,
             _paint_lines(theme.lines, thin),
             frames=segments,
-            frame_starts=one_each * 4,
+            frame_starts=frame_starts,
         )
     add(
         "output",
@@ -348,17 +388,24 @@ def plane_layout(
     if numbers is not None:
         output = numbers.output.reshape(view.output_size)
         out_cells = tuple((int(r), int(c)) for r, c in np.ndindex(*view.output_size))
+        strings, size = fit_numbers(
+            output,
+            size=points_to_units(theme.small_size),
+            measure=measure,
+            room=CELL_ROOM,
+            decimals=1,
+        )
         add(
             "output_numbers",
             "text",
             6.5,
             text,
             text=TextBlock(
-                strings=tuple(format_number(value, decimals=1) for value in output.ravel()),
+                strings=strings,
                 anchors=np.array(
                     [[c + 0.5, plane_out.rows - r - 0.5] for r, c in out_cells], float
                 ),
-                size=points_to_units(theme.small_size),
+                size=size,
                 matrix=slant,
                 offset=plane_out.shift,
                 cells=out_cells,
@@ -459,6 +506,67 @@ def _annotations(
             )
         )
     return blocks
+
+
+def _input_plane_numbers(numbers: Numbers, view: _View, theme: Theme, measure: Measure) -> dict:
+    """The input plane's numbers and the window's weights, fitted to their cells:
+    ``{"input": (strings, size, anchors, align), "weights": (...)}``.
+
+    As the tutorial prints them when they fit: the number at its cell's centre, the
+    weight small at the tap's bottom-right (0.8, 0.2). Otherwise the weight goes
+    right-aligned along the tap's bottom and the number above it, so neither runs
+    into the other.
+    """
+    rows, cols = view.grid_kind.shape
+    anchors = np.array([[c + 0.5, rows - r - 0.5] for r, c in np.ndindex(rows, cols)], float)
+    big = points_to_units(theme.number_size)
+    grid = numbers.grid.reshape(-1)
+    placed = {"input": (*fit_numbers(grid, size=big, measure=measure, room=CELL_ROOM), anchors)}
+    if numbers.tap_weight is None:
+        return {"input": (*placed["input"], "center")}
+    small = points_to_units(theme.small_size)
+    offsets = view.tap_offset
+    tap_anchors = np.array([[col + 0.8, rows - row - 1 + 0.2] for row, col in offsets], float)
+    strings, size = fit_numbers(numbers.tap_weight, size=small, measure=measure, room=WEIGHT_ROOM)
+    as_printed = strings == tuple(map(format_number, numbers.tap_weight)) and size == small
+    input_strings, input_size, _ = placed["input"]
+    if as_printed and input_strings == tuple(map(format_number, grid)) and input_size == big:
+        return {
+            "input": (input_strings, input_size, anchors, "center"),
+            "weights": (strings, size, tap_anchors, "center"),
+        }
+    tap_anchors[:, 0] += WEIGHT_RIGHT - 0.8
+    strings, size = fit_numbers(
+        numbers.tap_weight, size=small, measure=measure, room=WEIGHT_WIDE_ROOM, align="right"
+    )
+    raised = anchors + np.array([0.0, NUMBER_RAISE])
+    input_strings, input_size = fit_numbers(grid, size=big, measure=measure, room=RAISED_ROOM)
+    return {
+        "input": (input_strings, input_size, raised, "center"),
+        "weights": (strings, size, tap_anchors, "right"),
+    }
+
+
+def _behind_numbers(
+    segments: np.ndarray,
+    plane: _Plane,
+    input_boxes: np.ndarray,
+    weight_boxes: np.ndarray,
+    window_shift: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The connecting lines (F, 4, 2, 2) cut where they cross a digit of the input plane
+    (its numbers, and the window's weights where the window is in each frame): the
+    pieces, and each frame's first piece (F + 1)."""
+    inverse = np.linalg.inv(plane.matrix)
+    local = (segments - plane.shift) @ inverse.T
+    moves = window_shift @ inverse.T  # the window's move in plane coordinates
+    pieces, starts = [], [0]
+    for frame, lines in enumerate(local):
+        boxes = np.concatenate([input_boxes, weight_boxes + np.tile(moves[frame], 2)])
+        kept = cut_segments(lines, boxes, LINE_GAP)
+        pieces.append(kept @ plane.matrix.T + plane.shift)
+        starts.append(starts[-1] + len(kept))
+    return np.concatenate(pieces), np.array(starts)
 
 
 def _entry_points(plane: _Plane, start: np.ndarray, end: np.ndarray) -> np.ndarray:

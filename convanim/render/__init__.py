@@ -16,18 +16,20 @@ import numpy as np
 
 from ..drawable import check_drawable, check_matrix, check_request, check_style
 from ..layout import FLAT, TUTORIAL
-from ..options import STYLES, DrawOptions, draw_options, with_draw_options
+from ..options import SCATTER_STYLES, STYLES, DrawOptions, draw_options, with_draw_options
 from ..plan import Plan, plan
 from ..spec import Spec
 from ..values import numbers
 from .matrix import MatrixScene, matrix_figure
 from .mpl import DrawingScene
+from .scatter import ScatterScene
 from .scene import Scene
 
 __all__ = [
     "STYLES",
     "DrawingScene",
     "MatrixScene",
+    "ScatterScene",
     "Scene",
     "check_drawable",
     "check_matrix",
@@ -41,15 +43,16 @@ __all__ = [
 @with_draw_options
 def scene(
     spec: Spec | Plan, style: str | None = None, *, options: DrawOptions | None = None, **given: Any
-) -> Scene | MatrixScene:
+) -> Scene | MatrixScene | ScatterScene:
     """Build the scene that draws ``spec`` (built once, reused per frame).
 
     Parameters
     ----------
     spec : Spec or Plan
         A 1- or 2-axis operation.
-    style : {"tutorial", "flat", "matrix"}, optional
-        The look (``options.style`` when omitted).
+    style : {"tutorial", "flat", "matrix", "scatter", "overlap", "scatter_gather"}, optional
+        The look (``options.style`` when omitted); the last three draw a
+        ``conv_transpose`` spec's stamps (:class:`ScatterScene`).
     options : DrawOptions, optional
         Checked drawing options; keywords (those of :func:`render`) override them.
 
@@ -65,9 +68,36 @@ def scene(
     # renderers cannot draw, too many frames, too big a picture (DrawOptions has
     # checked the option combinations).
     chosen = check_request(spec, options)
+    theme = options.theme
+    if options.transparent:
+        theme = theme.replace(background=(*theme.background[:3], 0.0))
+    sizing = {
+        "width": options.width,
+        "height": options.height,
+        "canvas": options.canvas,
+        "fit": options.dpi is None,
+    }
     if options.style == "matrix":
         return MatrixScene(
-            spec, options.weight, dpi=options.dpi, seed=options.seed, theme=options.theme
+            spec, options.weight, dpi=options.dpi, seed=options.seed, theme=theme, **sizing
+        )
+    if options.style in SCATTER_STYLES:
+        # Their frames are stamps (a selection picks among them, not the plan's).
+        cell_values = None
+        if options.numbered:
+            cell_values = numbers(spec, x=options.x, weight=options.weight, seed=options.seed)
+        return ScatterScene(
+            spec,
+            options.style,
+            dpi=options.dpi,
+            numbers=cell_values,
+            overlap=options.overlap,
+            labels=options.labels,
+            caption=options.caption,
+            seed=options.seed,
+            theme=theme,
+            frames=chosen if options.frames is not None else None,
+            **sizing,
         )
     the_plan = spec if isinstance(spec, Plan) else plan(spec)
     if options.frames is not None:
@@ -83,7 +113,8 @@ def scene(
         numbers=cell_values,
         labels=options.labels,
         caption=options.caption,
-        theme=options.theme,
+        theme=theme,
+        **sizing,
     )
 
 
@@ -95,11 +126,15 @@ def render(spec: Spec | Plan, style: str | None = None, **given: Any) -> Iterato
     ----------
     spec : Spec or Plan
         A 1- or 2-axis operation (3-axis specs are refused with a one-line error).
-    style : {"tutorial", "flat", "matrix"}
+    style : {"tutorial", "flat", "matrix", "scatter", "overlap", "scatter_gather"}
         The tutorial's slanted 3-D look, the numerical figures' flat one, or the matrix
-        view (``y = C x``, one row of C per frame; see :func:`matrix_figure`).
+        view (``y = C x``, one row of C per frame; see :func:`matrix_figure`). For a
+        transposed convolution also the scatter view (one frame per input cell, its
+        kernel stamped onto the uncropped output), the overlap map (one frame) and
+        ``scatter_gather`` (the scatter frames, then the flat view's, side by side).
     theme : str or Theme
-        Colours, line widths and fonts (``"tutorial"``).
+        Colours, line widths and fonts: "tutorial", "dark", "colorblind", "print",
+        a theme file (.toml), a mapping ({"base": "dark", "input": "red"}) or a Theme.
     dpi : float, optional
         Pixels per inch (150, the tutorial's, by default).
     values : bool
@@ -113,6 +148,8 @@ def render(spec: Spec | Plan, style: str | None = None, **given: Any) -> Iterato
         Seed of numpy's legacy generator for drawn values (1234, the tutorial's).
     labels : bool
         Write "input" and "output" beside the planes.
+    overlap : bool
+        Scatter views: shade the output cells by how many stamps reach them.
     caption : bool
         Write the spec and its output-size arithmetic under the drawing.
     duration, loop : int
@@ -122,6 +159,15 @@ def render(spec: Spec | Plan, style: str | None = None, **given: Any) -> Iterato
         whole animation's frame ``START + j * STEP``.
     allow_long : bool
         Lift the bound of :mod:`convanim.limits` (10,000 frames, about a minute).
+    colors : mapping, optional
+        Roles of ``theme`` recoloured, any matplotlib colour (``{"input": "red"}``).
+    transparent : bool
+        No background: frames carry alpha (``scene(...).frame_rgba``).
+    width, height : int, optional
+        The picture's width or height in pixels, exactly (the other follows).
+    canvas : tuple of int, optional
+        An exact ``(width, height)`` canvas with the drawing centred, scaled to fit
+        unless ``dpi``, ``width`` or ``height`` is given.
 
     Yields
     ------

@@ -35,6 +35,9 @@ class MatrixScene(DrawingScene):
         Seed of the drawn kernel when ``weight`` is omitted (1234, the tutorial's).
     theme : Theme
         Colours, widths and fonts.
+    **sizing
+        ``width``, ``height``, ``canvas`` and ``fit``, as
+        :class:`~convanim.render.mpl.DrawingScene` takes them.
 
     Attributes
     ----------
@@ -55,6 +58,7 @@ class MatrixScene(DrawingScene):
         dpi: float | None = None,
         seed: int | None = None,
         theme: Theme = TUTORIAL_THEME,
+        **sizing: object,
     ) -> None:
         given = spec
         self.spec = spec = spec.spec if isinstance(spec, Plan) else spec
@@ -81,7 +85,7 @@ class MatrixScene(DrawingScene):
             for cell, string in zip(text.cells, text.strings, strict=True)
             if cell[0] in ("main", "convolution")
         }
-        super().__init__(drawing, dpi)
+        super().__init__(drawing, dpi, **sizing)
 
 
 def matrix_figure(

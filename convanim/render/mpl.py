@@ -110,27 +110,50 @@ class DrawingScene(BlittedScene):
     drawing : Drawing
         What to draw.
     dpi : float
-        Pixels per inch.
+        Pixels per inch (ignored when ``width`` or ``height`` is given, or when
+        ``canvas`` is and ``fit`` is True).
+    width, height : int, optional
+        The picture's width (or height) in pixels, exactly: the dpi follows from it,
+        the other side from the drawing's aspect.
+    canvas : tuple of int, optional
+        ``(width, height)``: a canvas of exactly this size with the drawing centred.
+    fit : bool
+        With ``canvas``: scale the drawing to the largest size that fits it.
     """
 
-    def __init__(self, drawing: Drawing, dpi: float) -> None:
+    def __init__(
+        self,
+        drawing: Drawing,
+        dpi: float,
+        *,
+        width: int | None = None,
+        height: int | None = None,
+        canvas: tuple[int, int] | None = None,
+        fit: bool = False,
+    ) -> None:
         self.drawing = drawing
         self.dpi = float(dpi)
-        width_px, height_px = drawing.pixel_size(self.dpi)
-        check_size(width_px, height_px, self.dpi)
+        left, bottom = drawing.origin()
+        if width is None and height is None and canvas is None:
+            width_px, height_px = drawing.pixel_size(self.dpi)
+            check_size(width_px, height_px, self.dpi)
+            # Anchored at the bottom-left, as the original's PDF pages were; rounding
+            # the size lands on the right and top margins.
+            margin = (0.0, 0.0)
+        else:
+            width_px, height_px, margin = self._sized(width, height, canvas, fit)
         self.size = (width_px, height_px)
         theme = drawing.theme
         figure = Figure(figsize=(width_px / self.dpi, height_px / self.dpi), dpi=self.dpi)
         figure.patch.set_facecolor(theme.background)
-        canvas = FigureCanvasAgg(figure)
+        canvas_agg = FigureCanvasAgg(figure)
         axes = figure.add_axes((0, 0, 1, 1))
         axes.set_axis_off()
-        # Anchored at the bottom-left, as the original's PDF pages were; rounding the
-        # size lands on the right and top margins.
-        left, bottom = drawing.origin()
         unit_px = unit_pixels(self.dpi)
+        left, bottom = left - margin[0] / unit_px, bottom - margin[1] / unit_px
         axes.set_xlim(left, left + width_px / unit_px)
         axes.set_ylim(bottom, bottom + height_px / unit_px)
+        canvas = canvas_agg
         self.figure, self.canvas, self.axes = figure, canvas, axes
 
         self.artists: list[tuple[Layer, object]] = []
@@ -165,6 +188,54 @@ class DrawingScene(BlittedScene):
         self._moving = moving
         canvas.draw()
         self._background = canvas.copy_from_bbox(figure.bbox)
+
+    def _sized(
+        self,
+        width: int | None,
+        height: int | None,
+        canvas: tuple[int, int] | None,
+        fit: bool,
+    ) -> tuple[int, int, tuple[float, float]]:
+        """Pixel size, dpi (set on self) and the drawing's margin (left, bottom) in
+        pixels for an exact width, height or canvas."""
+        xmin, xmax, ymin, ymax = self.drawing.extent
+        edge = 2 * self.drawing.edge
+        # The drawing's size in inches, border included.
+        inches = np.array([xmax - xmin + edge, ymax - ymin + edge]) * unit_pixels(1.0)
+        if width is not None:
+            self.dpi = width / inches[0]
+        elif height is not None:
+            self.dpi = height / inches[1]
+        elif fit:
+            self.dpi = float(min(canvas[0] / inches[0], canvas[1] / inches[1]))
+        drawn = inches * self.dpi
+        sides = [width, height]
+        for axis in (0, 1):
+            if sides[axis] is None:
+                sides[axis] = max(1, round(drawn[axis]))
+        if canvas is None:
+            check_size(*sides, self.dpi)
+            return sides[0], sides[1], (0.0, 0.0)
+        for axis, name in ((0, "width"), (1, "height")):
+            if sides[axis] > canvas[axis]:
+                from ..errors import SpecError
+
+                raise SpecError(
+                    f"canvas = {canvas[0]}x{canvas[1]} is not valid: expected a canvas at "
+                    f"least as big as the drawing ({sides[0]}x{sides[1]} px; give a smaller "
+                    "dpi, width or height, or none to fit the drawing to the canvas)",
+                    parameter="canvas",
+                    value=canvas,
+                    expected=f"{name} >= {sides[axis]}",
+                )
+        check_size(*canvas, self.dpi)
+        margin = ((canvas[0] - drawn[0]) / 2, (canvas[1] - drawn[1]) / 2)
+        return canvas[0], canvas[1], margin
+
+    @property
+    def transparent(self) -> bool:
+        """Whether the background lets the page show through (frames carry alpha)."""
+        return self.drawing.theme.background[3] < 1
 
     def __len__(self) -> int:
         return self.drawing.frames

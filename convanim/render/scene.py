@@ -41,6 +41,9 @@ class Scene(DrawingScene):
         Write the spec and its output-size arithmetic under the drawing.
     theme : Theme
         Colours, widths and fonts (the tutorial's by default).
+    **sizing
+        ``width``, ``height``, ``canvas`` and ``fit``, as
+        :class:`~convanim.render.mpl.DrawingScene` takes them.
 
     Notes
     -----
@@ -59,6 +62,7 @@ class Scene(DrawingScene):
         labels: bool = False,
         caption: bool = False,
         theme: Theme = TUTORIAL_THEME,
+        **sizing: object,
     ) -> None:
         self.spec = spec.spec if isinstance(spec, Plan) else spec
         check_drawable(self.spec)
@@ -79,7 +83,7 @@ class Scene(DrawingScene):
             labels=labels,
             caption=caption,
         )
-        super().__init__(drawing, dpi)
+        super().__init__(drawing, dpi, **sizing)
 
     def drawn_texts(self, index: int) -> dict[str, dict[tuple[int, int], str]]:
         """Every number printed in frame ``index``, by grid cell: what the picture says.

@@ -104,6 +104,8 @@ class Writer:
         True when the format stores a loop count (GIF, WebP, APNG).
     takes_frame : bool
         True for an animated format that can also hold one frame (``.tex``'s picture).
+    alpha : bool
+        True when the format keeps a transparent background (``transparent=True``).
     owned : str, optional
         For a folder writer, a regular expression matching the file names it writes:
         an earlier run's files of that form are removed once the new set is in place,
@@ -119,6 +121,7 @@ class Writer:
     loops: bool = False
     owned: str | None = None
     takes_frame: bool = False
+    alpha: bool = True
 
 
 _REGISTRY: dict[str, Writer] = {}

@@ -15,7 +15,8 @@ exact with alpha only 0 or 255. The transparent runs deflate to almost nothing: 
 are 40-60% smaller than opaque RGB rectangles (``blend_op`` SOURCE) would be. Rows are
 filtered with the usual per-row choice of the five PNG filters (least sum of absolute
 differences) and deflated at a fixed zlib level, so the same frames always give the
-same bytes.
+same bytes. With a transparent background the frames keep their own alpha and each
+rectangle replaces the canvas (``blend_op`` SOURCE) instead.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from ._changes import changed_box, changed_frames, count_frames, pixels
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LEVEL = 9  # zlib level: fixed, so the bytes are reproducible
 COLOR_RGBA = 6
-DISPOSE_NONE, BLEND_OVER = 0, 1
+DISPOSE_NONE, BLEND_SOURCE, BLEND_OVER = 0, 0, 1
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -138,11 +139,18 @@ class _Apng:
         self.sequence += 1
         return self.sequence - 1
 
-    def frame(self, pixels: np.ndarray, offset: tuple[int, int], delay: tuple[int, int]) -> None:
-        """Add a frame: ``pixels`` (h, w, 4) blended over the canvas at ``offset`` (x, y)."""
+    def frame(
+        self,
+        pixels: np.ndarray,
+        offset: tuple[int, int],
+        delay: tuple[int, int],
+        blend: int = BLEND_OVER,
+    ) -> None:
+        """Add a frame: ``pixels`` (h, w, 4) blended over the canvas at ``offset`` (x, y)
+        (or replacing it there, ``blend=BLEND_SOURCE``)."""
         height, width = pixels.shape[:2]
         control = struct.pack(
-            ">IIIIIHHBB", self._next(), width, height, *offset, *delay, DISPOSE_NONE, BLEND_OVER
+            ">IIIIIHHBB", self._next(), width, height, *offset, *delay, DISPOSE_NONE, blend
         )
         self.file.write(_chunk(b"fcTL", control))
         data = compressed_rows(pixels)
@@ -158,12 +166,19 @@ class _Apng:
 def write_apng(source: FrameSource, path: Path, options: WriteOptions) -> None:
     """Write ``source`` as an animated PNG at ``path``."""
     delay = _delay(options.duration)
+    # A transparent background: frames keep their alpha, and a changed rectangle
+    # replaces the canvas (blend SOURCE), since a translucent pixel over the last
+    # frame's would blend.
+    alpha = bool(getattr(source, "transparent", False))
     with open(path, "wb") as file:
         apng = _Apng(file, source.size, len(source), options.loop)
         previous = None
         for frame, (top, bottom, left, right) in count_frames(source, changed_frames(source)):
             if previous is None:
-                apng.frame(_opaque(frame[..., :3]), (0, 0), delay)
+                if alpha:
+                    apng.frame(frame, (0, 0), delay, BLEND_SOURCE)
+                else:
+                    apng.frame(_opaque(frame[..., :3]), (0, 0), delay)
                 previous = pixels(frame).copy()  # the source may reuse its array
                 continue
             # Only the rectangle the source says may have changed is compared.
@@ -176,11 +191,14 @@ def write_apng(source: FrameSource, path: Path, options: WriteOptions) -> None:
             box = (top + box[0], top + box[1], left + box[2], left + box[3])
             current = pixels(frame)
             top, bottom, left, right = box
-            patch = frame[top:bottom, left:right].copy()
-            patch[..., 3] = 255
-            # transparent: keep what is there
-            patch[current[top:bottom, left:right] == previous[top:bottom, left:right]] = 0
-            apng.frame(patch, (left, top), delay)
+            if alpha:
+                apng.frame(frame[top:bottom, left:right], (left, top), delay, BLEND_SOURCE)
+            else:
+                patch = frame[top:bottom, left:right].copy()
+                patch[..., 3] = 255
+                # transparent: keep what is there
+                patch[current[top:bottom, left:right] == previous[top:bottom, left:right]] = 0
+                apng.frame(patch, (left, top), delay)
             # Only the rectangle changed: update it, not a copy of the whole frame.
             previous[top:bottom, left:right] = current[top:bottom, left:right]
         apng.close()

@@ -44,11 +44,15 @@ def _header(width: int, height: int, palette: Palette, loop: int) -> bytes:
 
 
 def _frame_bytes(
-    indices: np.ndarray, offset: tuple[int, int], delay_cs: int, transparent: bool
+    indices: np.ndarray,
+    offset: tuple[int, int],
+    delay_cs: int,
+    transparent: bool,
+    disposal: int = 1,
 ) -> bytes:
     image = Image.fromarray(indices, mode="P")
     image.putpalette(bytes(768))  # local tables are off; the global one applies
-    params = {"duration": delay_cs * 10, "disposal": 1, "interlace": 0}
+    params = {"duration": delay_cs * 10, "disposal": disposal, "interlace": 0}
     if transparent:
         params["transparency"] = TRANSPARENT
     return b"".join(GifImagePlugin.getdata(image, offset=offset, **params))
@@ -87,9 +91,12 @@ def write_gif(source: FrameSource, path: Path, options: WriteOptions) -> None:
             f"duration = {options.duration} is not valid for GIF: expected at least 20 ms "
             "(browsers slow shorter GIF frames to 100 ms; MP4, WebP and APNG take any)"
         )
+    delay_cs = round(options.duration / 10)
+    if getattr(source, "transparent", False):
+        _write_transparent(source, path, options, delay_cs)
+        return
     palette = Palette(sample_frames(source), size=255)
     width, height = source.size
-    delay_cs = round(options.duration / 10)
     with open(path, "wb") as file:
         file.write(_header(width, height, palette, options.loop))
         previous_keys = indices = None
@@ -124,6 +131,34 @@ def write_gif(source: FrameSource, path: Path, options: WriteOptions) -> None:
                 TRANSPARENT
             )
             file.write(_frame_bytes(patch, (left, top), delay_cs, transparent=True))
+        file.write(b";")
+
+
+OPAQUE = 128  # alpha from which a pixel is drawn; below it, the transparent index
+
+
+def _write_transparent(
+    source: FrameSource, path: Path, options: WriteOptions, delay_cs: int
+) -> None:
+    """A transparent background: GIF's one transparent index wherever alpha < 128.
+
+    A pixel cannot turn transparent again in a frame left in place (disposal 1), so each
+    frame is whole and cleared to the background after it shows (disposal 2).
+    """
+    frame_rgba = getattr(source, "frame_rgba", None) or source.frame
+    count = len(source)
+    samples = []
+    for index in sorted({0, count // 2, count - 1}):
+        sample = frame_rgba(index)
+        samples.append(np.ascontiguousarray(sample[sample[..., 3] >= OPAQUE])[None])
+    palette = Palette(samples, size=255)
+    width, height = source.size
+    with open(path, "wb") as file:
+        file.write(_header(width, height, palette, options.loop))
+        for frame in _frames_for_indexing(source):
+            indices = palette.index_keys(rgb_keys(frame)).reshape(height, width)
+            indices[frame[..., 3] < OPAQUE] = TRANSPARENT
+            file.write(_frame_bytes(indices, (0, 0), delay_cs, transparent=True, disposal=2))
         file.write(b";")
 
 

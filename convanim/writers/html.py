@@ -242,9 +242,9 @@ def player_html(
 def write_html(source: FrameSource, path: Path, options: WriteOptions) -> None:
     """Write the player of ``source``'s drawing at ``path``.
 
-    ``source`` must have a ``drawing`` (every convanim scene has). The notes come from
-    its plan and numbers. A dark picture is taken from ``options.dark`` (a Drawing),
-    when the options carry one.
+    ``source`` must have a ``drawing`` (every convanim scene has). The notes are the
+    scene's ``notes`` when it has them, else they come from its plan and numbers. A
+    dark picture is taken from ``options.dark`` (a Drawing), when the options carry one.
     """
     from ..layout.notes import frame_notes
 
@@ -253,7 +253,10 @@ def write_html(source: FrameSource, path: Path, options: WriteOptions) -> None:
         raise ValueError("format 'html' is not valid for this source: expected a drawing")
     scene = getattr(source, "scene", source)
     the_plan = getattr(scene, "plan", None)
-    notes = () if the_plan is None else frame_notes(the_plan, getattr(scene, "numbers", None))
+    # A scene whose frames are not its plan's (the scatter views) says its own notes.
+    notes = getattr(scene, "notes", None)
+    if notes is None:
+        notes = () if the_plan is None else frame_notes(the_plan, getattr(scene, "numbers", None))
     spec = getattr(scene, "spec", None)
     dark = getattr(options, "dark", None)
     page = player_html(

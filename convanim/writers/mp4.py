@@ -116,5 +116,6 @@ register(
         animated=True,
         description="H.264 MP4 video (yuv420p, even size, fast start), plays in browsers",
         write=write_mp4,
+        alpha=False,  # yuv420p H.264 has no alpha channel
     )
 )

@@ -31,15 +31,23 @@ def frame_name(index: int, count: int) -> str:
     return f"frame_{index:0{digits}d}.png"
 
 
+def transparent(source: FrameSource) -> bool:
+    """Whether ``source`` has a transparent background (its frames' alpha matters)."""
+    return bool(getattr(source, "transparent", False))
+
+
 def write_png(source: FrameSource, path: Path, options: WriteOptions) -> None:
-    """Write frame ``options.frame`` of ``source`` as a PNG at ``path``."""
-    _save_png(source.frame(options.frame), path, STILL_LEVEL)
+    """Write frame ``options.frame`` of ``source`` as a PNG at ``path`` (RGBA when the
+    background is transparent)."""
+    frame = source.frame_rgba if transparent(source) else source.frame
+    _save_png(frame(options.frame), path, STILL_LEVEL)
 
 
 def write_frames(source: FrameSource, path: Path, options: WriteOptions) -> None:
     """Write every frame of ``source`` into the folder ``path`` as numbered PNG files."""
     count = len(source)
-    for index, frame in enumerate(source.frames()):
+    frames = source.frames_rgba() if transparent(source) else source.frames()
+    for index, frame in enumerate(frames):
         _save_png(frame, path / frame_name(index, count), FRAMES_LEVEL)
 
 

@@ -12,7 +12,9 @@ constant, and the cost of a frame follows the changed area, not the picture.
 In the rectangle, the pixels that did not change are fully transparent and the rest
 fully opaque, so alpha blending is exact (as in the GIF and APNG writers). WebP stores
 frame offsets halved, so a rectangle starts on even coordinates. The first frame is
-stored whole and opaque. The RIFF size is written last (the file is seekable: a
+stored whole and opaque. With a transparent background (the scene's ``transparent``)
+the frames keep their alpha, the canvas starts clear, and each rectangle replaces the
+canvas where it lies instead of blending. The RIFF size is written last (the file is seekable: a
 temporary file beside the target). The bytes depend only on the frames and the
 options: no timestamps or other varying metadata.
 """
@@ -35,8 +37,11 @@ from ._changes import changed_box, changed_frames, count_frames, pixels
 # a fortieth of the time.
 QUALITY, METHOD = 80, 2
 WHITE_BGRA = b"\xff\xff\xff\xff"  # ANIM's background colour (blue, green, red, alpha)
+CLEAR_BGRA = b"\x00\x00\x00\x00"  # ... of a transparent animation
 ANIMATION_FLAG, ALPHA_FLAG = 0x02, 0x10  # VP8X feature flags
-BLEND_NO_DISPOSE = 0x00  # ANMF flags: alpha-blend over the canvas, keep it afterwards
+# ANMF flags (both keep the canvas afterwards): alpha-blend over the canvas, or
+# replace the rectangle (a translucent pixel must not blend over the last frame's).
+BLEND_NO_DISPOSE, REPLACE_NO_DISPOSE = 0x00, 0x02
 _MAX_DURATION = 2**24 - 1  # ANMF's 24-bit milliseconds
 
 
@@ -66,16 +71,25 @@ def _vp8l(pixels: np.ndarray) -> bytes:
 class _WebP:
     """The chunk stream of one animated WebP file, frame by frame."""
 
-    def __init__(self, file: BinaryIO, size: tuple[int, int], loop: int) -> None:
+    def __init__(
+        self, file: BinaryIO, size: tuple[int, int], loop: int, background: bytes = WHITE_BGRA
+    ) -> None:
         self.file = file
         width, height = size
         file.write(b"RIFF\x00\x00\x00\x00WEBP")  # size patched by close()
         flags = bytes([ANIMATION_FLAG | ALPHA_FLAG, 0, 0, 0])
         file.write(_chunk(b"VP8X", flags + _u24(width - 1) + _u24(height - 1)))
-        file.write(_chunk(b"ANIM", WHITE_BGRA + struct.pack("<H", loop)))
+        file.write(_chunk(b"ANIM", background + struct.pack("<H", loop)))
 
-    def frame(self, pixels: np.ndarray, offset: tuple[int, int], duration: int) -> None:
-        """Add a frame: ``pixels`` (h, w, 3 or 4) blended over the canvas at ``offset``."""
+    def frame(
+        self,
+        pixels: np.ndarray,
+        offset: tuple[int, int],
+        duration: int,
+        flags: int = BLEND_NO_DISPOSE,
+    ) -> None:
+        """Add a frame: ``pixels`` (h, w, 3 or 4) blended over the canvas at ``offset``
+        (or replacing it there, ``flags=REPLACE_NO_DISPOSE``)."""
         height, width = pixels.shape[:2]
         x, y = offset
         header = (
@@ -84,7 +98,7 @@ class _WebP:
             + _u24(width - 1)
             + _u24(height - 1)
             + _u24(duration)
-            + bytes([BLEND_NO_DISPOSE])
+            + bytes([flags])
         )
         self.file.write(_chunk(b"ANMF", header + _vp8l(pixels)))
 
@@ -98,12 +112,18 @@ class _WebP:
 def write_webp(source: FrameSource, path: Path, options: WriteOptions) -> None:
     """Write ``source`` as an animated lossless WebP at ``path``."""
     duration = min(options.duration, _MAX_DURATION)
+    # A transparent background: frames keep their alpha on a clear canvas, and each
+    # rectangle replaces the canvas where it lies.
+    alpha = bool(getattr(source, "transparent", False))
     with open(path, "wb") as file:
-        webp = _WebP(file, source.size, options.loop)
+        webp = _WebP(file, source.size, options.loop, CLEAR_BGRA if alpha else WHITE_BGRA)
         previous = None
         for frame, (top, bottom, left, right) in count_frames(source, changed_frames(source)):
             if previous is None:
-                webp.frame(np.ascontiguousarray(frame[..., :3]), (0, 0), duration)
+                if alpha:
+                    webp.frame(np.ascontiguousarray(frame), (0, 0), duration, REPLACE_NO_DISPOSE)
+                else:
+                    webp.frame(np.ascontiguousarray(frame[..., :3]), (0, 0), duration)
                 previous = pixels(frame).copy()  # the source may reuse its array
                 continue
             # Only the rectangle the source says may have changed is compared.
@@ -117,11 +137,15 @@ def write_webp(source: FrameSource, path: Path, options: WriteOptions) -> None:
             current = pixels(frame)
             top, bottom, left, right = box
             top, left = top - top % 2, left - left % 2  # offsets are stored halved
-            patch = frame[top:bottom, left:right].copy()
-            patch[..., 3] = 255
-            # transparent: keep what is there
-            patch[current[top:bottom, left:right] == previous[top:bottom, left:right]] = 0
-            webp.frame(patch, (left, top), duration)
+            if alpha:
+                patch = np.ascontiguousarray(frame[top:bottom, left:right])
+                webp.frame(patch, (left, top), duration, REPLACE_NO_DISPOSE)
+            else:
+                patch = frame[top:bottom, left:right].copy()
+                patch[..., 3] = 255
+                # transparent: keep what is there
+                patch[current[top:bottom, left:right] == previous[top:bottom, left:right]] = 0
+                webp.frame(patch, (left, top), duration)
             previous[top:bottom, left:right] = current[top:bottom, left:right]
         webp.close()
 
