@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .options import DrawOptions, draw_options, with_draw_options
+from .options import SCATTER_STYLES, DrawOptions, draw_options, with_draw_options
 from .plan import Plan, plan
 from .spec import Spec
 
@@ -62,7 +62,7 @@ class Animation:
         What to draw (1 or 2 axes).
     options : DrawOptions, optional
         Checked drawing options; keywords override them.
-    style, theme, dpi, values, x, weight, seed, labels, caption, duration, loop
+    style, theme, dpi, values, x, weight, seed, labels, caption, duration, loop, frames, allow_long
         The drawing options (:class:`~convanim.options.DrawOptions`), as
         :func:`convanim.render.render` draws them.
 
@@ -101,13 +101,16 @@ class Animation:
         else:
             raise TypeError(f"spec = {spec!r} is not valid: expected a convanim Spec or Plan")
         self._options = draw_options(options, given)
-        from .drawable import check_drawable, check_matrix, check_scatter
+        from .drawable import check_request
 
-        check_drawable(spec)
-        check_scatter(spec, self._options.style)
-        if self._options.style == "matrix":
-            check_matrix(spec, labels=False, caption=False, values=False)
+        # Bounded before anything is planned: the frames and the drawing's work (an
+        # animation draws lazily; save() checks its writer's work, and the notebook's
+        # GIF is bounded by the embed limit, estimated from a few frames).
+        chosen = check_request(spec, self._options, "draw")
+        self._frames = len(chosen)
         self._plan = the_plan if the_plan is not None else plan(spec)
+        if self._options.frames is not None and self._options.style not in SCATTER_STYLES:
+            self._plan = self._plan.select(chosen)
         if self._options.numbered:
             from .values import numbers
 
@@ -140,12 +143,13 @@ class Animation:
         return self._options
 
     def __len__(self) -> int:
-        if self._options.style == "matrix":
-            return self._plan.spec.num_frames
-        # A stack of planes may animate a subset of the output channels.
-        from .layout.stacks import animated_frames
+        # The style's frames (a scatter view's are stamps, not the plan's), selected; a
+        # stack of planes may animate a subset of the output channels.
+        if self._options.style in ("tutorial", "flat") and self._options.frames is None:
+            from .layout.stacks import animated_frames
 
-        return len(animated_frames(self._plan, self._options.out_channels_shown))
+            return len(animated_frames(self._plan, self._options.out_channels_shown))
+        return self._frames
 
     def __repr__(self) -> str:
         return (
@@ -158,7 +162,7 @@ class Animation:
         if self._scene is None:
             from .render import scene
 
-            self._scene = scene(self._plan, options=self._options)
+            self._scene = scene(self._plan, options=_planned(self._options))
         return self._scene
 
     @property
@@ -197,15 +201,22 @@ class Animation:
         unknown = set(rest) - {"frame", "tex", "format", "progress", "callback"}
         if unknown:
             raise TypeError(f"save() got an unexpected keyword argument {sorted(unknown)[0]!r}")
+        if "frames" in drawing:
+            raise TypeError(
+                "save() got an unexpected keyword argument 'frames' (give it to animate())"
+            )
         options = self._options.replace(**drawing) if drawing else self._options
         writer = writer_for(path, rest.pop("format", None))
         check_write(writer, path, options, rest.get("frame"), rest.get("tex"))
+        from .drawable import check_request
+
+        check_request(self._plan, _planned(options), writer.name)
         if options is self._options or _same_picture(options, self._options):
             the_scene = self._get_scene()
         else:
             from .render import scene
 
-            the_scene = scene(self._plan, options=options)
+            the_scene = scene(self._plan, options=_planned(options))
         return write_scene(the_scene, path, writer, options, **rest)
 
     def _encode_gif(self, frames: int | None = None) -> bytes:
@@ -328,7 +339,8 @@ class Animation:
         return player_html(
             scene.drawing,
             dpi=scene.dpi,
-            notes=frame_notes(
+            notes=getattr(scene, "notes", None)
+            or frame_notes(
                 self._plan, getattr(scene, "numbers", None), getattr(scene, "frame_indices", None)
             ),
             duration=self._options.duration,
@@ -368,10 +380,12 @@ def animate(spec: Spec | Plan, *, options: DrawOptions | None = None, **given: A
         What to draw (1 or 2 axes).
     options : DrawOptions, optional
         Checked drawing options; the keywords below override them.
-    style, theme, dpi, values, x, weight, seed, labels, caption, duration, loop
+    style, theme, dpi, values, x, weight, seed, labels, caption, duration, loop, frames, allow_long
         The drawing options (:class:`~convanim.options.DrawOptions`, as
         :func:`convanim.render.render` draws them): ``duration`` in milliseconds per
-        frame, ``loop`` the times to play (0: forever).
+        frame, ``loop`` the times to play (0: forever), ``frames`` a selection of the
+        plan's frames, ``allow_long`` lifting the bound on frames and work (a spec of
+        more than 10,000 frames or about a minute of drawing is refused at once).
 
     Returns
     -------
@@ -392,6 +406,14 @@ def animate(spec: Spec | Plan, *, options: DrawOptions | None = None, **given: A
     (4, (2, 2))
     """
     return Animation(spec, options=options, **given)
+
+
+def _planned(options: DrawOptions) -> DrawOptions:
+    """The options for drawing an animation's plan, whose frames are already selected
+    (a scatter view selects among its stamps itself: its frames are not the plan's)."""
+    if options.frames is None or options.style in SCATTER_STYLES:
+        return options
+    return options.replace(frames=None)
 
 
 def _same_picture(one: DrawOptions, other: DrawOptions) -> bool:

@@ -11,10 +11,10 @@ from typing import Any
 
 import numpy as np
 
+from .drawable import check_request
 from .errors import invalid
 from .options import DrawOptions, draw_options, option, with_draw_options
 from .plan import Plan
-from .render import scene as build_scene
 from .spec import Spec
 from .writers import WriteOptions, atomic_output, check_output_path, writer_for
 
@@ -69,6 +69,16 @@ class _Progress:
             np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)]) for rgb in self._source.frames()
         )
         yield from self._report(opaque)
+
+    def frames_changed(self):
+        """The source's live frames and changed rectangles (see
+        :meth:`~convanim.render.DrawingScene.frames_changed`), when it has them."""
+        frames = getattr(self._source, "frames_changed", None)
+        if frames is None:
+            from .writers._changes import changed_frames
+
+            frames = lambda: changed_frames(self._source)  # noqa: E731
+        yield from self._report(frames())
 
     def save_figure(self, file, index: int, format: str) -> None:
         self._source.save_figure(file, index, format)
@@ -184,10 +194,14 @@ def save(
         ``callback(frames_done, frames_total)`` after each frame.
     options : DrawOptions, optional
         Checked drawing options; the keywords below override them.
-    style, theme, dpi, values, x, weight, seed, labels, caption, duration, loop
+    style, theme, dpi, values, x, weight, seed, labels, caption, duration, loop, frames, allow_long
         The drawing options (:class:`~convanim.options.DrawOptions`; see
         :func:`convanim.render.render`): ``duration`` in milliseconds per frame,
-        ``loop`` the times to play (0: forever; GIF, WebP and APNG).
+        ``loop`` the times to play (0: forever; GIF, WebP and APNG), ``frames`` a
+        selection of the plan's frames (a slice, a range or ``"START:STOP[:STEP]"``),
+        ``allow_long`` lifts the bound on work (:mod:`convanim.limits`): without it,
+        more than 10,000 frames or about a minute of estimated work is refused with
+        a one-line :class:`~convanim.SpecError` before anything is planned.
     colors, transparent, width, height, canvas
         Roles of the theme recoloured (``{"input": "tab:orange"}``), no background,
         an exact width or height in pixels, an exact ``(width, height)`` canvas with
@@ -202,6 +216,7 @@ def save(
         beside it named after the theme (``fig.dark.gif``; see :func:`paired_paths`).
     """
     themes = _themes(given.get("theme"))
+    # matplotlib is imported only after the checks: every refusal answers without it.
     if themes is not None:
         targets = paired_paths(path, themes)
         # Every theme's options and path are checked before the first file is drawn.
@@ -209,23 +224,29 @@ def save(
         for theme, target in zip(themes, targets, strict=True):
             each = draw_options(options, {**given, "theme": theme})
             writer = writer_for(target, format)
-            check_write(writer, target, each, frame)
-            requests.append((target, writer, each))
+            check_write(writer, target, each, frame, tex)
+            requests.append((target, writer, *_requested(spec, writer, each, frame)))
+        from .render import scene as build_scene
+
         return [
             write_scene(
                 build_scene(spec, options=each),
                 target,
                 writer,
                 each,
-                frame=frame,
+                frame=each_frame,
+                tex=tex,
                 progress=progress,
                 callback=callback,
             )
-            for target, writer, each in requests
+            for target, writer, each, each_frame in requests
         ]
     writer = writer_for(path, format)
     options = draw_options(options, given)
     check_write(writer, path, options, frame, tex)
+    options, frame = _requested(spec, writer, options, frame)
+    from .render import scene as build_scene
+
     the_scene = build_scene(spec, options=options)
     return write_scene(
         the_scene,
@@ -237,6 +258,20 @@ def save(
         progress=progress,
         callback=callback,
     )
+
+
+def _requested(
+    spec: Spec | Plan, writer, options: DrawOptions, frame: int | None
+) -> tuple[DrawOptions, int | None]:
+    """Bound the work (:func:`~convanim.drawable.check_request`) before anything is
+    planned; a still plans and lays out its one frame alone. The options and frame
+    to draw with."""
+    chosen = check_request(spec, options, writer.name if writer.animated else "draw")
+    if not writer.animated and options.style != "matrix":
+        last = len(chosen) - 1
+        frame = replace(option("frame"), low=0, high=last).check(0 if frame is None else frame)
+        return options.replace(frames=slice(chosen[frame], chosen[frame] + 1)), 0
+    return options, frame
 
 
 def _themes(theme: object) -> tuple | None:

@@ -11,6 +11,7 @@ import numbers
 
 import numpy as np
 
+from .limits import check_array
 from .plan import CellKind, Plan, plan
 from .spec import Spec, SpecError
 
@@ -18,7 +19,10 @@ __all__ = ["conv_matrix", "evaluate"]
 
 
 def _as_plan(spec: Spec | Plan) -> Plan:
-    return spec if isinstance(spec, Plan) else plan(spec)
+    """A plan of every frame (a selection's spec is planned whole)."""
+    if isinstance(spec, Plan):
+        return spec if spec.frame_ids == range(spec.spec.num_frames) else plan(spec.spec)
+    return plan(spec)
 
 
 def _check_array(
@@ -134,6 +138,38 @@ def _divisor(the_plan: Plan, positions: int) -> np.ndarray:
     return counted.sum(axis=1).astype(np.float64)
 
 
+def _chunk_frames(spec: Spec) -> int:
+    """Frames per chunk of a walk: its gathered taps (channels x frames x taps floats)
+    stay near 32 MB whatever the spec."""
+    taps = max(1, int(np.prod(spec.kernel_size)))
+    return max(1, 2**22 // (taps * spec.in_channels))
+
+
+def _evaluate_chunk(
+    chunk: Plan, flat_x: np.ndarray, per_group: np.ndarray | None, single: bool
+) -> np.ndarray:
+    """The output of a chunk of the first channel's frames, (out_channels, frames)."""
+    spec = chunk.spec
+    source = chunk.flat_source_index()
+    reads = source >= 0
+    if spec.is_pool:
+        # Pooling reads each channel alone: group g is channel g.
+        gathered = flat_x[:, np.where(reads, source, 0)]  # (C, P, T)
+        if spec.op == "max_pool":
+            # PyTorch pads max pooling with -inf: padding never wins.
+            return np.where(reads, gathered, -np.inf).max(axis=2)
+        # Sum, then divide, as PyTorch does: a product with 1/T rounds differently.
+        summed = np.where(reads, gathered, 0.0).sum(axis=2)
+        return summed / _divisor(chunk, len(chunk))
+    gathered = np.where(reads, flat_x[:, np.where(reads, source, 0)], 0.0)  # (Cin, P, T)
+    if single:
+        # A sum along each row, not a BLAS product: a row's result does not depend on
+        # how many rows the chunk has.
+        return (gathered[0] * per_group[0, 0, 0]).sum(axis=1)[None]
+    by_group = gathered[chunk.group_input_channels]  # (G, Cin_g, P, T)
+    return np.einsum("goct,gcpt->gop", per_group, by_group).reshape(spec.out_channels, -1)
+
+
 def evaluate(
     spec: Spec | Plan, x: object, weight: object = None, bias: object = None
 ) -> np.ndarray:
@@ -162,37 +198,26 @@ def evaluate(
     the_plan = _as_plan(spec)
     spec = the_plan.spec
     single = _single_channel(spec)
+    check_array("evaluate()'s output", spec.output_shape, 8, spec.input_size)
     x, spatial_x = _check_channel_array("x", x, spec.input_shape, spec.input_size, single)
-    positions = spec.num_positions
-    # Every output channel slides the same windows: the first channel's frames say it all.
-    source = the_plan.flat_source_index()[:positions]
-    reads = source >= 0
     flat_x = x.reshape(spec.in_channels, -1)
     if spec.is_pool:
         _refuse_weight(spec, weight, bias)
-        # Pooling reads each channel alone (group_input_channels is one column).
-        channel = the_plan.group_input_channels[:, 0]
-        gathered = flat_x[channel][:, np.where(reads, source, 0)]  # (C, P, T)
-        if spec.op == "max_pool":
-            # PyTorch pads max pooling with -inf: padding never wins.
-            result = np.where(reads, gathered, -np.inf).max(axis=2)
-        else:
-            # Sum, then divide, as PyTorch does: a product with 1/T rounds differently.
-            summed = np.where(reads, gathered, 0.0).sum(axis=2)
-            result = summed / _divisor(the_plan, positions)
+        per_group = None
     else:
         per_group, _ = _group_weights(the_plan, weight)
-        gathered = np.where(reads, flat_x[:, np.where(reads, source, 0)], 0.0)  # (Cin, P, T)
-        if single:
-            result = (gathered[0] @ per_group[0, 0, 0])[None]
-        else:
-            by_group = gathered[the_plan.group_input_channels]  # (G, Cin_g, P, T)
-            result = np.einsum("goct,gcpt->gop", per_group, by_group).reshape(
-                spec.out_channels, positions
-            )
         if bias is not None:
             bias = _check_array("bias", bias, (spec.out_channels,))
-            result = result + bias[:, None]
+    result = np.empty((spec.out_channels, spec.num_positions))
+    # Every output channel slides the same windows: the first channel's frames say it
+    # all. Walked in chunks, so the gathered taps never hold more than one chunk.
+    first_channel = plan(spec).select(range(spec.num_positions))
+    size = _chunk_frames(spec)
+    starts = range(0, len(first_channel), size)
+    for start, chunk in zip(starts, first_channel.chunks(size), strict=True):
+        result[:, start : start + len(chunk)] = _evaluate_chunk(chunk, flat_x, per_group, single)
+    if bias is not None:
+        result += bias[:, None]
     if spatial_x and single:
         return result.reshape(spec.output_size)
     return result.reshape(spec.output_shape)
@@ -226,6 +251,9 @@ def conv_matrix(spec: Spec | Plan, weight: object = None) -> np.ndarray:
         )
     positions = spec.num_positions
     cells = int(np.prod(spec.input_size))
+    # C is dense: refuse it before any of it (or the plan's arrays) is made.
+    shape = (spec.num_frames, spec.in_channels * cells)
+    check_array(f"conv_matrix()'s dense C ({shape[0]} x {shape[1]})", shape, 8, spec.input_size)
     source = the_plan.flat_source_index()  # (F, T)
     frames, taps = source.shape
     channels = the_plan.input_channels  # (F, Cg)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 
 from .errors import SpecError, invalid
-from .options import SCATTER_STYLES, STYLES, option
+from .limits import check_array, check_work
+from .options import SCATTER_STYLES, STYLES, DrawOptions, frames_text, option
 from .plan import Plan
 from .spec import Spec, drawing_refusal
 
@@ -14,11 +15,14 @@ __all__ = [
     "STYLES",
     "check_drawable",
     "check_matrix",
+    "check_request",
     "check_scatter",
     "check_separable",
     "check_size",
     "check_style",
     "frame_count",
+    "picture_size",
+    "selected_frames",
 ]
 
 
@@ -152,3 +156,107 @@ def check_size(width: int, height: int, dpi: float) -> None:
             value=dpi,
             expected=expected,
         )
+
+
+def selected_frames(total: int, frames: slice | None) -> range:
+    """The plan frames a ``frames`` selection draws, out of ``total``.
+
+    Raises
+    ------
+    SpecError
+        When the selection holds no frame of this spec.
+    """
+    if frames is None:
+        return range(total)
+    chosen = range(total)[frames]
+    if len(chosen) == 0:
+        raise invalid(
+            "frames",
+            frames_text(frames),
+            f"a selection of at least one of its {total} frames (START:STOP[:STEP], 0-based, "
+            "STOP excluded)",
+            detail=" for this spec",
+        )
+    return chosen
+
+
+def picture_size(spec: Spec, options: DrawOptions) -> tuple[int, int]:
+    """The picture's (width, height) in pixels, from the spec's sizes alone (nothing is
+    planned): what the size and work checks read.
+
+    An exact ``canvas`` is the picture; an exact ``width`` (or ``height``) scales the
+    drawing's natural size to it, the other side following the aspect.
+    """
+    from .layout import matrix_pixel_bounds, pixel_size, unit_pixels
+    from .layout.extent import picture_extent
+
+    if options.canvas is not None:
+        return options.canvas
+    dpi = float(options.dpi if options.dpi is not None else 150.0)
+    if options.style == "matrix":
+        width, height = matrix_pixel_bounds(spec)
+        unit_px = unit_pixels(dpi)
+        size = round(width * unit_px), round(height * unit_px)
+    else:
+        extent, border = picture_extent(
+            spec, options.style, options.theme, options.out_channels_shown
+        )
+        size = pixel_size(extent, border, dpi, "tex")
+    width, height = size
+    if options.width is not None:
+        return options.width, max(1, round(height * options.width / max(width, 1)))
+    if options.height is not None:
+        return max(1, round(width * options.height / max(height, 1))), options.height
+    return size
+
+
+def check_request(spec: Spec | Plan, options: DrawOptions, writer: str = "draw") -> range:
+    """Refuse, before anything is planned or drawn, a request that cannot be met.
+
+    In order: a spec the renderers cannot draw, a frame selection outside the plan,
+    more frames or estimated time than :mod:`convanim.limits` allows (unless
+    ``options.allow_long``), a picture too large (:func:`check_size`), and printed
+    numbers whose arrays would be too large. Every check reads the spec's sizes only.
+
+    Parameters
+    ----------
+    spec : Spec or Plan
+        What to draw (a plan's own frames are the ones selected from).
+    options : DrawOptions
+        The drawing options.
+    writer : str
+        The writer's name, whose cost per frame the estimate uses (``"draw"``: frames
+        alone, as :func:`convanim.render.render` gives them).
+
+    Returns
+    -------
+    range
+        The plan frames to draw.
+    """
+    from .blocks import Separable
+
+    the_spec = spec.spec if isinstance(spec, Plan) else spec
+    if isinstance(the_spec, Separable):
+        check_separable(options)
+        total = the_spec.num_frames
+    else:
+        check_drawable(the_spec)
+        check_scatter(the_spec, options.style)
+        if options.style == "matrix":
+            check_matrix(the_spec, labels=False, caption=False, values=False)
+        if options.style in SCATTER_STYLES:
+            total = frame_count(the_spec, options.style)
+        else:
+            # An upper bound for a stack that animates a subset of its output channels.
+            total = len(spec) if isinstance(spec, Plan) else the_spec.num_frames
+    chosen = selected_frames(total, options.frames)
+    size = picture_size(the_spec, options)
+    check_work(len(chosen), size, writer=writer, allow_long=options.allow_long, total=total)
+    dpi = float(options.dpi if options.dpi is not None else 150.0)
+    check_size(*size, dpi)
+    if options.numbered or options.style == "matrix":
+        for stage in getattr(the_spec, "stages", (the_spec,)):
+            check_array(
+                "the printed numbers", (stage.in_channels, *stage.grid_size), 8, stage.input_size
+            )
+    return chosen

@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .drawable import check_drawable
+from .drawable import check_request
 from .errors import SpecError, invalid
-from .options import OPTIONS, DrawOptions, Option
+from .options import OPTIONS, DrawOptions, Option, frames_text
 from .spec import Spec
 
 __all__ = [
@@ -339,10 +339,11 @@ def parse_embed(
         op = "conv_transpose"
     try:
         spec = Spec(op, **spec_values)
-        check_drawable(spec)
-        # Checked now, so a bad combination names its option and line.
-        DrawOptions(**parsed)
-        last = spec.num_frames - 1
+        # Checked now, so a bad combination (or too much work: frames, time, picture,
+        # numbers) names its option and line before anything is planned.
+        shown = page.get("format", "gif")
+        chosen = check_request(spec, DrawOptions(**parsed), shown)
+        last = len(chosen) - 1
         if page.get("still_frame", 0) > last:
             raise invalid("still_frame", page["still_frame"], f"an integer between 0 and {last}")
     except SpecError as error:
@@ -353,6 +354,8 @@ def parse_embed(
     }
     if "theme" in render:
         render["theme"] = given_theme
+    if render.get("frames") is not None:  # as typed: a slice is not JSON (the cache key)
+        render["frames"] = frames_text(render["frames"])
     return Embed(spec=spec, render=render, page=page)
 
 

@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from .blocks import Separable, separable
-from .drawable import check_drawable, check_matrix, check_scatter, check_separable, frame_count
+from .drawable import check_request, frame_count, selected_frames
 from .errors import ManifestError, SpecError, invalid, shown
 from .options import OPTIONS, SCATTER_STYLES, DrawOptions, draw_option_names
 from .spec import Spec
@@ -122,16 +122,18 @@ class GalleryEntry:
     @property
     def frames(self) -> int:
         """The animation's number of frames (its style's, without drawing it; a stack of
-        many output channels animates only the channels it draws)."""
+        many output channels animates only the channels it draws), selected."""
         style = self.options.style
         if isinstance(self.spec, Separable) or style == "matrix":
-            return self.spec.num_frames
-        if style in SCATTER_STYLES:
-            return frame_count(self.spec, style)
-        from .layout.stacks import animated_frames
-        from .plan import plan
+            total = self.spec.num_frames
+        elif style in SCATTER_STYLES:
+            total = frame_count(self.spec, style)
+        else:
+            from .layout.stacks import animated_frames
+            from .plan import plan
 
-        return len(animated_frames(plan(self.spec), self.options.out_channels_shown))
+            total = len(animated_frames(plan(self.spec), self.options.out_channels_shown))
+        return len(selected_frames(total, self.options.frames))
 
     @property
     def filenames(self) -> list[str]:
@@ -213,17 +215,14 @@ def _entry(index: int, table: object) -> GalleryEntry:
         }
         options = DrawOptions(**drawing)
         tex = _WRITE_OPTIONS["tex"].check(table["tex"]) if "tex" in table else None
+        # Bounded work (frames, time, picture, numbers) before anything is planned.
+        check_request(spec, options, "gif")
         if isinstance(spec, Separable):
-            check_separable(options)
-        else:
-            check_drawable(spec)
-            check_scatter(spec, options.style)
-            if options.style == "matrix":
-                check_matrix(spec, labels=False, caption=False, values=False)
-            if options.numbered:
-                numbers(spec, x=options.x, weight=options.weight, seed=options.seed)
-            elif options.weight is not None and spec.is_pool:
-                numbers(spec, weight=options.weight)
+            pass  # its numbers are drawn from the seed (check_request refused x, weight)
+        elif options.numbered:
+            numbers(spec, x=options.x, weight=options.weight, seed=options.seed)
+        elif options.weight is not None and spec.is_pool:
+            numbers(spec, weight=options.weight)
     except SpecError as error:
         raise fail(error) from None
     return GalleryEntry(

@@ -26,6 +26,7 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import SpecError, invalid
+from .limits import MAX_FRAMES, MAX_SECONDS
 from .theme import COLOR_ROLES, THEMES, Theme, as_theme, parse_color
 
 # The .tex variants (convanim.backends.tikz.VARIANTS, kept in step by a test: importing
@@ -44,6 +45,7 @@ __all__ = [
     "DrawOptions",
     "Option",
     "draw_option_names",
+    "frames_text",
     "option",
     "with_draw_options",
 ]
@@ -78,8 +80,10 @@ Kind = Literal[
     "canvas",
     "length",
     "indices",
+    "frames",
 ]
 _LENGTH = re.compile(r"^[0-9]+(\.[0-9]+)?(px|%|em|ex|pt|pc|cm|mm|in)?$")
+_FRAMES = re.compile(r"^([0-9]*):([0-9]*)(:([0-9]*))?$")  # START:STOP[:STEP], parts optional
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -94,7 +98,8 @@ class Option:
         ``"sizes"`` (an int or one per axis, typed ``5x7``), ``"int"``, ``"number"``,
         ``"flag"`` (a bool), ``"choice"``, ``"array"`` (nested lists of numbers),
         ``"theme"``, ``"text"``, ``"length"`` (a CSS-like length: ``400px``, ``80%``) or
-        ``"indices"`` (distinct integers >= 0, typed ``0,1``).
+        ``"indices"`` (distinct integers >= 0, typed ``0,1``) or ``"frames"`` (a
+        selection of frames: a slice, a range or ``"START:STOP[:STEP]"``, held as a slice).
     group : {"spec", "draw", "write", "page"}
         What the value configures: the :class:`~convanim.Spec`, the drawing
         (:class:`DrawOptions`), the file, or how a documentation page embeds it (the
@@ -161,6 +166,8 @@ class Option:
             "flag": "true or false",
             "array": "a nested list of numbers like [[1, 2], [3, 4]]",
             "text": "a string",
+            "frames": "START:STOP or START:STOP:STEP like 0:100:2 (integers >= 0, STEP >= 1), "
+            "or a slice",
             "length": "a length like 400px, 80% or 30em",
             "indices": "distinct integers >= 0 like 0,1",
         }[self.kind]
@@ -212,6 +219,8 @@ class Option:
             return _array(self.name, value, self.expected)
         if kind == "indices":
             return _indices(self.name, value, self.expected)
+        if kind == "frames":
+            return _frames(self.name, value, self.expected)
         # sizes: an int or a tuple of ints; the Spec checks the values
         if isinstance(value, list):
             value = tuple(value)
@@ -299,6 +308,35 @@ def _numpy_bool(value: object) -> bool:
     # Only an array's element can be a numpy bool, and then numpy is loaded.
     numpy = sys.modules.get("numpy")
     return numpy is not None and isinstance(value, numpy.bool_)
+
+
+def frames_text(frames: slice) -> str:
+    """A frames selection as typed, ``"START:STOP[:STEP]"`` (parts omitted when None)."""
+    text = ":".join("" if part is None else str(part) for part in (frames.start, frames.stop))
+    return text + ("" if frames.step is None else f":{frames.step}")
+
+
+def _frames(name: str, value: Any, expected: str) -> slice:
+    """A selection of frames as a slice of non-negative bounds and a step >= 1."""
+    if isinstance(value, range):
+        value = slice(value.start, value.stop, value.step)
+    elif isinstance(value, str):
+        match = _FRAMES.match(value.strip())
+        if match is None:
+            raise invalid(name, value, expected)
+        start, stop, _, step = match.groups()
+        value = slice(*(int(part) if part else None for part in (start, stop, step)))
+    if not isinstance(value, slice):
+        raise invalid(name, value, expected)
+    parts = (value.start, value.stop, value.step)
+    for part in parts:
+        if part is not None and (
+            not isinstance(part, numbers.Integral) or isinstance(part, bool) or part < 0
+        ):
+            raise invalid(name, value, expected)
+    if value.step is not None and value.step < 1:
+        raise invalid(name, value, expected)
+    return slice(*(None if part is None else int(part) for part in parts))
 
 
 def _colors(value: Any, expected: str) -> tuple[tuple[str, tuple[float, ...]], ...]:
@@ -552,6 +590,22 @@ OPTIONS: tuple[Option, ...] = (
         "duration", "int", default=1000, low=1, high=655_350, help="milliseconds per frame (1000)"
     ),
     _draw("loop", "int", default=0, low=0, high=65_535, help="times to play, 0 = forever (0)"),
+    _draw(
+        "frames",
+        "frames",
+        default=None,
+        help="draw only these frames of the plan, START:STOP[:STEP] (all)",
+    ),
+    Option(
+        name="allow_long",
+        kind="flag",
+        group="draw",
+        default=False,
+        help=f"draw more than {MAX_FRAMES} frames or about {MAX_SECONDS:.0f} s of work",
+        flag="--allow-long",
+        field="allow_long",
+        directive="allow-long",
+    ),
     # -- themes and sizes (issue 12) --------------------------------------------------
     Option(
         name="colors",
@@ -697,6 +751,10 @@ class DrawOptions:
     canvas : tuple of int, optional
         ``(width, height)``: the drawing centred on a canvas of exactly this size
         (scaled to fit it unless ``dpi``, ``width`` or ``height`` size it).
+    frames : slice or None
+        Draw only these frames of the plan (None: all of them).
+    allow_long : bool
+        Lift the bound on frames and estimated time (:mod:`convanim.limits`).
     """
 
     style: str = "tutorial"
@@ -712,6 +770,8 @@ class DrawOptions:
     caption: bool = False
     duration: int = 1000
     loop: int = 0
+    frames: slice | None = None
+    allow_long: bool = False
     colors: tuple[tuple[str, tuple[float, ...]], ...] | None = None
     transparent: bool = False
     width: int | None = None
@@ -741,6 +801,13 @@ class DrawOptions:
                 expected="False",
             )
         if self.style == "matrix":
+            if self.frames is not None:
+                raise SpecError(
+                    "frames is not valid with style = 'matrix': expected no frames (the "
+                    "matrix view draws every row of C)",
+                    parameter="frames",
+                    expected="no frames",
+                )
             if self.x is not None:
                 raise SpecError(
                     "x is not valid with style = 'matrix': expected no x (the matrix view "

@@ -15,6 +15,7 @@ from enum import IntEnum
 
 import numpy as np
 
+from .limits import check_array
 from .spec import Spec
 
 __all__ = ["CellKind", "Frame", "Plan", "plan"]
@@ -67,7 +68,6 @@ class Frame:
     tap_source_index: np.ndarray | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Plan:
     """The kernel positions of one spec, as read-only arrays indexed by frame.
 
@@ -76,10 +76,20 @@ class Plan:
     channel ``f // P`` at output cell ``f % P`` (``P`` output cells, raster order), so
     a one-channel spec has one frame per output cell.
 
+    A plan is lazy: :func:`plan` computes nothing per frame. Each per-frame array below
+    is computed when first read, for this plan's frames only, and kept; ``plan[i]``
+    computes one frame alone, and :meth:`select` and :meth:`chunks` give plans of some
+    frames, so a walk over millions of frames holds one chunk at a time. An array
+    larger than :data:`~convanim.limits.MAX_ARRAY_BYTES` is refused with a one-line
+    :class:`~convanim.SpecError` before it is allocated.
+
     Attributes
     ----------
     spec : Spec
         What was planned.
+    frame_ids : range
+        The spec's frames this plan holds, in order (every frame for :func:`plan`;
+        frame ``j`` of a selection is the spec's frame ``frame_ids[j]``).
     output_cell : ndarray of int, shape (F, N)
         The output cell each frame writes, in raster order (repeated per channel).
     window_origin : ndarray of int, shape (F, N)
@@ -115,38 +125,44 @@ class Plan:
         The same per cell of the grid.
     """
 
-    spec: Spec
-    output_cell: np.ndarray
-    window_origin: np.ndarray
-    kernel_index: np.ndarray
-    tap_offset: np.ndarray
-    tap_position: np.ndarray
-    tap_kind: np.ndarray
-    tap_input_index: np.ndarray
-    grid_kind: np.ndarray
-    output_channel: np.ndarray
-    group: np.ndarray
-    group_input_channels: np.ndarray
-    tap_source_index: np.ndarray
-    grid_source_index: np.ndarray
+    __slots__ = (
+        "_axes",
+        "_cache",
+        "frame_ids",
+        "group_input_channels",
+        "kernel_index",
+        "spec",
+        "tap_offset",
+    )
 
+    def __init__(self, spec: Spec, frame_ids: range | None = None) -> None:
+        self.spec = spec
+        self.frame_ids = range(spec.num_frames) if frame_ids is None else frame_ids
+        check_array("the kernel's taps", (*spec.kernel_size, spec.ndim), 8, spec.input_size)
+        kernel_index = np.indices(spec.kernel_size).reshape(spec.ndim, -1).T
+        self.kernel_index = _readonly(kernel_index)
+        self.tap_offset = _readonly(kernel_index * np.asarray(spec.dilation))
+        self.group_input_channels = _readonly(_group_table(spec))
+        self._axes: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
+        self._cache: dict[str, np.ndarray] = {}
+
+    # -- frames -----------------------------------------------------------------------
     def __len__(self) -> int:
-        return self.output_cell.shape[0]
+        return len(self.frame_ids)
 
     def __getitem__(self, index: int) -> Frame:
         if not -len(self) <= index < len(self):
             raise IndexError(f"frame {index} is out of range for a plan of {len(self)} frames")
         index %= len(self)
+        arrays = self._compute(np.array([self.frame_ids[index]]))
+        taps = {name: _readonly(arrays[name][0]) for name in _TAP_ARRAYS}
         return Frame(
             index=index,
-            output_cell=tuple(int(v) for v in self.output_cell[index]),
-            window_origin=tuple(int(v) for v in self.window_origin[index]),
-            tap_position=self.tap_position[index],
-            tap_kind=self.tap_kind[index],
-            tap_input_index=self.tap_input_index[index],
-            output_channel=int(self.output_channel[index]),
-            input_channels=tuple(int(c) for c in self.group_input_channels[self.group[index]]),
-            tap_source_index=self.tap_source_index[index],
+            output_cell=tuple(int(v) for v in arrays["output_cell"][0]),
+            window_origin=tuple(int(v) for v in arrays["window_origin"][0]),
+            output_channel=int(arrays["output_channel"][0]),
+            input_channels=tuple(int(c) for c in self.group_input_channels[arrays["group"][0]]),
+            **taps,
         )
 
     def __iter__(self) -> Iterator[Frame]:
@@ -156,6 +172,135 @@ class Plan:
     def __repr__(self) -> str:
         return f"<Plan of {len(self)} frames: {self.spec.describe()}>"
 
+    def select(self, frames: slice | range) -> Plan:
+        """The plan of some of this plan's frames (a slice or a range of its indices).
+
+        Frame ``j`` of the result is frame ``frames[j]`` of this plan; nothing is
+        computed until its arrays are read.
+        """
+        if isinstance(frames, range):
+            if len(frames) and not (min(frames) >= 0 and max(frames) < len(self)):
+                raise IndexError(f"frames {frames} are out of range for a plan of {len(self)}")
+        elif isinstance(frames, slice):
+            frames = range(len(self))[frames]
+        else:
+            raise TypeError(f"select() expects a slice or a range, got {type(frames).__name__}")
+        # Index i of this plan is the spec's frame start + i * step: compose the ranges.
+        ids = self.frame_ids
+        return Plan(
+            self.spec,
+            range(
+                ids.start + frames.start * ids.step,
+                ids.start + frames.stop * ids.step,
+                ids.step * frames.step,
+            ),
+        )
+
+    def chunks(self, size: int = 4096) -> Iterator[Plan]:
+        """This plan's frames as consecutive plans of at most ``size`` frames each."""
+        for start in range(0, len(self), size):
+            yield self.select(range(start, min(start + size, len(self))))
+
+    # -- per-frame arrays, computed on first read ---------------------------------------
+    def _axis_tables(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Per axis: kind, input index and source index of each grid position (one
+        axis's length each, however many frames)."""
+        if self._axes is None:
+            longest = max(self.spec.grid_size)
+            check_array("the plan's per-axis tables", (longest, 4), 8, self.spec.input_size)
+            self._axes = [_axis_cells(self.spec, axis) for axis in range(self.spec.ndim)]
+        return self._axes
+
+    def _arrays(self, name: str) -> np.ndarray:
+        if name not in self._cache:
+            spec, frames, taps = self.spec, len(self), len(self.kernel_index)
+            # The biggest array a walk makes is (F, T, N) int64; refuse it unmade.
+            check_array(
+                "the plan's per-tap arrays",
+                (frames, taps, spec.ndim),
+                8,
+                spec.input_size,
+                "; read some frames with plan[i], plan.select() or plan.chunks()",
+            )
+            computed = self._compute(np.asarray(self.frame_ids))
+            for key, array in computed.items():
+                self._cache.setdefault(key, _readonly(array))
+        return self._cache[name]
+
+    def _compute(self, ids: np.ndarray) -> dict[str, np.ndarray]:
+        """Every per-frame array for the spec's frames ``ids``."""
+        spec = self.spec
+        channel, position = np.divmod(ids, spec.num_positions)
+        output_cell = np.stack(np.unravel_index(position, spec.output_size), axis=-1)
+        window_origin = output_cell * np.asarray(spec.window_step)
+        tap_position = window_origin[:, None, :] + self.tap_offset[None, :, :]
+        copies = spec.padding_mode != "zeros"
+        # Kinds factor per axis; the N-D kind is the strongest of the axes' kinds.
+        tap_rank = np.zeros(tap_position.shape[:2], dtype=np.uint8)
+        tap_input_index = np.empty_like(tap_position)
+        tap_source_index = np.empty_like(tap_position) if copies else tap_input_index
+        for axis, (kind, index, source) in enumerate(self._axis_tables()):
+            positions = tap_position[..., axis]
+            np.maximum(tap_rank, _RANK_OF_KIND[kind[positions]], out=tap_rank)
+            tap_input_index[..., axis] = index[positions]
+            if copies:
+                tap_source_index[..., axis] = source[positions]
+        tap_kind = _KIND_OF_RANK[tap_rank]
+        tap_input_index[tap_kind != CellKind.INPUT] = -1
+        if copies:
+            tap_source_index[(tap_kind != CellKind.INPUT) & (tap_kind != CellKind.COPY)] = -1
+        return {
+            "output_cell": output_cell,
+            "window_origin": window_origin,
+            "tap_position": tap_position,
+            "tap_kind": tap_kind,
+            "tap_input_index": tap_input_index,
+            # Without a copying padding mode a tap reads its own input cell or a zero:
+            # the source index is the input index (one array, not two).
+            "tap_source_index": tap_source_index,
+            "output_channel": channel,
+            "group": _group_of(spec, channel),
+        }
+
+    output_cell = property(lambda self: self._arrays("output_cell"))
+    window_origin = property(lambda self: self._arrays("window_origin"))
+    tap_position = property(lambda self: self._arrays("tap_position"))
+    tap_kind = property(lambda self: self._arrays("tap_kind"))
+    tap_input_index = property(lambda self: self._arrays("tap_input_index"))
+    tap_source_index = property(lambda self: self._arrays("tap_source_index"))
+    output_channel = property(lambda self: self._arrays("output_channel"))
+    group = property(lambda self: self._arrays("group"))
+
+    @property
+    def grid_kind(self) -> np.ndarray:
+        """:class:`CellKind` of every cell of the slid-over grid, shape ``spec.grid_size``."""
+        if "grid_kind" not in self._cache:
+            self._grid()
+        return self._cache["grid_kind"]
+
+    @property
+    def grid_source_index(self) -> np.ndarray:
+        """The input cell each grid cell reads (-1 where none), ``(*grid_size, N)``."""
+        if "grid_source_index" not in self._cache:
+            self._grid()
+        return self._cache["grid_source_index"]
+
+    def _grid(self) -> None:
+        spec, ndim = self.spec, self.spec.ndim
+        check_array("the plan's grid arrays", (*spec.grid_size, ndim), 8, spec.input_size)
+        grid_rank = np.zeros(spec.grid_size, dtype=np.uint8)
+        grid_source_index = np.empty((*spec.grid_size, ndim), dtype=np.int64)
+        for axis, (kind, _, source) in enumerate(self._axis_tables()):
+            shape = [1] * ndim
+            shape[axis] = -1
+            np.maximum(grid_rank, _RANK_OF_KIND[kind].reshape(shape), out=grid_rank)
+            grid_source_index[..., axis] = source.reshape(shape)
+        grid_kind = _KIND_OF_RANK[grid_rank]
+        grid_source_index[(grid_kind != CellKind.INPUT) & (grid_kind != CellKind.COPY)] = -1
+        self._cache["grid_kind"] = _readonly(grid_kind)
+        self._cache["grid_source_index"] = _readonly(grid_source_index)
+
+    # -- derived ----------------------------------------------------------------------
     @property
     def tap_weight_index(self) -> np.ndarray:
         """Kernel entry whose weight each tap multiplies, shape (T, N).
@@ -194,6 +339,9 @@ class Plan:
         return np.where(reads, flat, -1)
 
 
+_TAP_ARRAYS = ("tap_position", "tap_kind", "tap_input_index", "tap_source_index")
+
+
 def axis_cells(spec: Spec, axis: int) -> tuple[np.ndarray, np.ndarray]:
     """Per grid position along one axis: its CellKind and its input index (-1 if none)."""
     kind, index, _ = _axis_cells(spec, axis)
@@ -229,16 +377,19 @@ def _axis_cells(spec: Spec, axis: int) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return kind, input_index, source
 
 
-def _channel_tables(spec: Spec, positions: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per frame: output channel and group; per group: the input channels it reads."""
-    output_channel = np.repeat(np.arange(spec.out_channels), positions)
+def _group_table(spec: Spec) -> np.ndarray:
+    """Per group, the input channels it reads."""
     if spec.is_pool:
         # Pooling reads each channel alone: as many one-channel "groups" as channels.
-        return output_channel, output_channel, np.arange(spec.in_channels)[:, None]
-    per_group = spec.in_channels // spec.groups
-    group = output_channel // (spec.out_channels // spec.groups)
-    table = np.arange(spec.in_channels).reshape(spec.groups, per_group)
-    return output_channel, group, table
+        return np.arange(spec.in_channels)[:, None]
+    return np.arange(spec.in_channels).reshape(spec.groups, spec.in_channels // spec.groups)
+
+
+def _group_of(spec: Spec, channel: np.ndarray) -> np.ndarray:
+    """The group of each output channel."""
+    if spec.is_pool:
+        return channel
+    return channel // (spec.out_channels // spec.groups)
 
 
 def plan(spec: Spec) -> Plan:
@@ -258,75 +409,12 @@ def plan(spec: Spec) -> Plan:
 
     Notes
     -----
-    Built with broadcasting only: the cost is a few array operations of size
-    ``frames x taps``, with no Python loop per frame. The spatial arrays of several
-    output channels are copies of the first channel's.
+    Nothing per frame is computed here: each array is built on first read, with
+    broadcasting only (a few array operations of size ``frames x taps``, no Python
+    loop per frame), and refused with a one-line :class:`~convanim.SpecError` if it
+    would exceed :data:`~convanim.limits.MAX_ARRAY_BYTES`. ``plan(spec)[i]``,
+    :meth:`Plan.select` and :meth:`Plan.chunks` read any frames of any spec.
     """
     if not isinstance(spec, Spec):
         raise TypeError(f"plan() expects a Spec, got {type(spec).__name__}")
-    ndim = spec.ndim
-    output_cell = np.indices(spec.output_size).reshape(ndim, -1).T
-    window_origin = output_cell * np.asarray(spec.window_step)
-    kernel_index = np.indices(spec.kernel_size).reshape(ndim, -1).T
-    tap_offset = kernel_index * np.asarray(spec.dilation)
-    tap_position = window_origin[:, None, :] + tap_offset[None, :, :]
-
-    # Kinds factor per axis; the N-D kind is the strongest of the axes' kinds.
-    per_axis = [_axis_cells(spec, axis) for axis in range(ndim)]
-    tap_rank = np.zeros(tap_position.shape[:2], dtype=np.uint8)
-    tap_input_index = np.empty_like(tap_position)
-    # Without a copying padding mode a tap reads its own input cell or a zero: the
-    # source index is the input index (one read-only array, not two).
-    tap_source_index = np.empty_like(tap_position) if spec.padding_mode != "zeros" else None
-    grid_rank = np.zeros(spec.grid_size, dtype=np.uint8)
-    grid_source_index = np.empty((*spec.grid_size, ndim), dtype=tap_position.dtype)
-    copies = spec.padding_mode != "zeros"
-    for axis, (kind, index, source) in enumerate(per_axis):
-        positions = tap_position[..., axis]
-        np.maximum(tap_rank, _RANK_OF_KIND[kind[positions]], out=tap_rank)
-        tap_input_index[..., axis] = index[positions]
-        if copies:
-            tap_source_index[..., axis] = source[positions]
-        shape = [1] * ndim
-        shape[axis] = -1
-        np.maximum(grid_rank, _RANK_OF_KIND[kind].reshape(shape), out=grid_rank)
-        grid_source_index[..., axis] = source.reshape(shape)
-    tap_kind = _KIND_OF_RANK[tap_rank]
-    tap_input_index[tap_kind != CellKind.INPUT] = -1
-    if copies:
-        tap_source_index[(tap_kind != CellKind.INPUT) & (tap_kind != CellKind.COPY)] = -1
-    grid_kind = _KIND_OF_RANK[grid_rank]
-    grid_reads = (grid_kind == CellKind.INPUT) | (grid_kind == CellKind.COPY)
-    grid_source_index[~grid_reads] = -1
-
-    positions = output_cell.shape[0]
-    output_channel, group, group_input_channels = _channel_tables(spec, positions)
-    if spec.out_channels > 1:
-        # Every output channel slides the same window: repeat the spatial frames.
-        def repeat(array: np.ndarray) -> np.ndarray:
-            return np.tile(array, (spec.out_channels,) + (1,) * (array.ndim - 1))
-
-        output_cell, window_origin = repeat(output_cell), repeat(window_origin)
-        tap_position, tap_kind = repeat(tap_position), repeat(tap_kind)
-        tap_input_index = repeat(tap_input_index)
-        if copies:
-            tap_source_index = repeat(tap_source_index)
-    if not copies:
-        tap_source_index = tap_input_index
-
-    return Plan(
-        spec=spec,
-        output_cell=_readonly(output_cell),
-        window_origin=_readonly(window_origin),
-        kernel_index=_readonly(kernel_index),
-        tap_offset=_readonly(tap_offset),
-        tap_position=_readonly(tap_position),
-        tap_kind=_readonly(tap_kind),
-        tap_input_index=_readonly(tap_input_index),
-        grid_kind=_readonly(grid_kind),
-        output_channel=_readonly(output_channel),
-        group=_readonly(group),
-        group_input_channels=_readonly(group_input_channels),
-        tap_source_index=_readonly(tap_source_index),
-        grid_source_index=_readonly(grid_source_index),
-    )
+    return Plan(spec)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .compute import _check_array, evaluate
+from .limits import check_array
 from .plan import Plan, plan
 from .spec import Spec, SpecError
 
@@ -79,6 +80,15 @@ def numbers(
     """
     the_plan = spec if isinstance(spec, Plan) else plan(spec)
     spec = the_plan.spec
+    # The largest arrays made here, refused before any is: the grid's values (every
+    # channel), the drawn input and the output.
+    grid_shape = (spec.in_channels, *spec.grid_size)
+    for what, shape in (
+        ("numbers()'s grid values", grid_shape),
+        ("numbers()'s input", spec.input_shape),
+        ("numbers()'s output", spec.output_shape),
+    ):
+        check_array(what, shape, 8, spec.input_size)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
         raise SpecError(
             f"seed = {seed!r} is not valid: expected an integer between 0 and 4294967295"

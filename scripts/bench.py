@@ -21,6 +21,10 @@ Rows:
 5. planner   ``plan(Spec("conv", 512, 3))`` against a plain Python loop.
 6. explorer  ``convanim.explore``: time from a control change to the new picture (target
              under 100 ms at tutorial sizes), against re-encoding the animation's GIF.
+7. big       ``-i 64 -k 3`` (13 Mpx frames at 150 dpi) in every writer: time per frame
+             and peak RSS of a run of its first frames, against the same frames at the
+             tutorial's picture size in the same run; and the time to refuse
+             ``-i 2176`` (4.7 million frames), against the CLI's start-up (``info``).
 """
 
 from __future__ import annotations
@@ -850,6 +854,125 @@ def bench_growth(report: Report, work: Path, quick: bool, size: tuple[int, int])
         report.note("--quick: growth runs 4x4, 16x16 and 32x32 only (no 64x64).")
 
 
+# -- 7. big pictures ------------------------------------------------------------------
+
+BIG_SIDE = 64
+BIG_WRITERS = ("gif", "apng", "webp", "mp4")
+BIG_FRAMES, QUICK_BIG_FRAMES = 120, 8
+
+
+def big_child(side: int, dpi: float, count: int, out: str) -> None:
+    """Run in a fresh process: write the first ``count`` frames of conv side x side, k 3,
+    with the writer of ``out``'s extension; print times and memory as JSON."""
+    from convanim import Spec
+    from convanim.render import scene
+    from convanim.writers import WriteOptions, writer_for
+
+    writer = writer_for(out)
+    imported = _memory_kib()
+    start = time.perf_counter()
+    the_scene = scene(Spec("conv", side, 3), dpi=dpi, frames=slice(0, count), allow_long=True)
+    built = time.perf_counter()
+    timed = _Timed(the_scene)
+    writer.write(timed, Path(out), WriteOptions(duration=40))
+    after = _memory_kib()
+    print(
+        json.dumps(
+            {
+                "frames": len(the_scene),
+                "size": list(the_scene.size),
+                "setup_seconds": built - start,
+                "stream_seconds": timed.stream_seconds,
+                "rss_after_import_kib": imported["VmRSS"],
+                "rss_peak_kib": max(imported["VmHWM"], after["VmHWM"]),
+            }
+        )
+    )
+
+
+def _big_run(work: Path, writer: str, dpi: float, count: int) -> dict:
+    out = work / f"big-{writer}-{dpi:g}.{writer}"
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--big-child",
+        str(BIG_SIDE),
+        str(dpi),
+        str(count),
+        str(out),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=1200)
+    if done.returncode != 0:
+        raise RuntimeError(f"big child {writer} @ {dpi} dpi failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench_big_writers(report: Report, work: Path, quick: bool, size: tuple[int, int]) -> None:
+    """Per writer: -i 64 -k 3 at 150 dpi against the same frames at the tutorial's size."""
+    count = QUICK_BIG_FRAMES if quick else BIG_FRAMES
+    small_dpi, _ = growth_dpi(BIG_SIDE, size[0] * size[1])
+    for writer in BIG_WRITERS:
+        # Interleaved, so that the row and its baseline share the machine's load.
+        big, small = _big_run(work, writer, 150.0, count), _big_run(work, writer, small_dpi, count)
+
+        def per_frame(result: dict) -> float:
+            return result["stream_seconds"] / result["frames"]
+
+        width, height = big["size"]
+        report.add(
+            Row(
+                f"big {writer}",
+                f"-i {BIG_SIDE} -k 3, first {count} frames, {width}x{height} px @ 150 dpi",
+                f"{_ms(per_frame(big), 1)}/frame, peak RSS {_mb(big['rss_peak_kib'])}",
+                f"{_ms(per_frame(small), 1)}/frame, peak {_mb(small['rss_peak_kib'])} at "
+                f"{small['size'][0]}x{small['size'][1]} px ({small_dpi:g} dpi)",
+                f"time {_ratio(per_frame(big) / per_frame(small))}, "
+                f"RSS {_ratio(big['rss_peak_kib'] / small['rss_peak_kib'])}",
+                numbers={"big": big, "tutorial_size": small, "dpi_tutorial_size": small_dpi},
+            )
+        )
+    report.note(
+        f"big: conv {BIG_SIDE}x{BIG_SIDE} k 3 (3,844 frames; the first {count} drawn with "
+        "frames=slice(0, N), allow_long=True) in a fresh subprocess per writer and size: "
+        "ms/frame = streamed frames (draw + encode) / frames, set-up apart; peak RSS = "
+        "VmHWM of the process. Baseline: the same frames at the tutorial's picture size "
+        f"({size[0]}x{size[1]} px), so the ratio is the cost of the picture's area alone "
+        f"({width * height / (size[0] * size[1]):.0f}x the pixels)."
+    )
+
+
+def bench_refusal(report: Report, quick: bool) -> None:
+    """Time for the CLI to refuse -i 2176 -k 3, against its start-up (convanim info)."""
+    cli = [sys.executable, "-m", "convanim.cli"]
+
+    def run(arguments: list[str], status: int) -> None:
+        done = subprocess.run([*cli, *arguments], capture_output=True, text=True, check=False)
+        if done.returncode != status:
+            raise RuntimeError(f"{arguments}: exit {done.returncode}\n{done.stderr}")
+
+    with tempfile.TemporaryDirectory() as folder:
+        target = str(Path(folder) / "x.gif")
+        times = _interleaved(
+            {
+                "refuse": lambda: run(["render", "-i", "2176", "-k", "3", "-o", target], 2),
+                "info": lambda: run(["info", "-i", "5", "-k", "3"], 0),
+            },
+            3 if quick else 5,
+        )
+    report.add(
+        Row(
+            "refuse -i 2176",
+            "render -i 2176 -k 3 -o x.gif (4,726,276 frames)",
+            f"{_ms(times['refuse'], 0)} (exit 2)",
+            f"{_ms(times['info'], 0)} (convanim info -i 5 -k 3)",
+            _ratio(times["refuse"] / times["info"]),
+            target="< 1 s",
+            status=_status(times["refuse"] < 1.0),
+            numbers={"seconds": times["refuse"], "baseline_seconds": times["info"]},
+        )
+    )
+
+
 # -- 4. bytes ------------------------------------------------------------------------
 
 
@@ -976,7 +1099,8 @@ def bench_planner(report: Report, quick: bool) -> None:
         ]
     )
     spec = Spec("conv", PLANNER_SIDE, 3)
-    plan_time = _median_time(lambda: plan(spec), 3 if quick else 5)
+    # plan() is lazy: time it with its arrays built, as the loop builds them.
+    plan_time = _median_time(lambda: plan(spec).tap_input_index, 3 if quick else 5)
     rows = spec.output_size[0]
     if quick:
         part = _median_time(lambda: loop_plan(spec, QUICK_PLANNER_ROWS), 1)
@@ -1120,10 +1244,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a short run (under a minute)")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the numbers here")
     parser.add_argument("--growth-child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--big-child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.growth_child:
         side, dpi, out = args.growth_child
         growth_child(int(side), float(dpi), out)
+        return 0
+    if args.big_child:
+        side, dpi, count, out = args.big_child
+        big_child(int(side), float(dpi), int(count), out)
         return 0
 
     started = time.perf_counter()
@@ -1137,6 +1266,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench_bytes(report, gallery_dir)
         bench_planner(report, args.quick)
         bench_explorer(report, args.quick)
+        bench_big_writers(report, work, args.quick, size)
+        bench_refusal(report, args.quick)
     elapsed = time.perf_counter() - started
     report.note(f"bench wall time: {elapsed:.0f} s.")
     print(table(report))

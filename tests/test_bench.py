@@ -50,6 +50,9 @@ def test_bench_quick_prints_every_row(tmp_path):
         assert "bytes: skipped" in out
     row("planner")
     row("explorer")
+    for writer in ("gif", "apng", "webp", "mp4"):
+        assert "ms/frame" in row(f"big {writer} ") and "peak RSS" in row(f"big {writer} ")
+    assert "(exit 2)" in row("refuse -i 2176")
     assert "--quick" in out  # the quick run says what it shortened
 
     document = json.loads(numbers.read_text())
@@ -61,6 +64,8 @@ def test_bench_quick_prints_every_row(tmp_path):
         [
             line
             for line in lines
-            if line.startswith(("gallery", "per-frame", "growth", "bytes", "planner", "explorer"))
+            if line.startswith(
+                ("gallery", "per-frame", "growth", "bytes", "planner", "explorer", "big ", "refuse")
+            )
         ]
     )

@@ -139,8 +139,16 @@ def test_gallery_rebuilds_its_own_folder_but_not_a_users_animation(tmp_path):
     ("bad", "message"),
     [
         ({"duration": 10}, "gallery entry 'bad': duration = 10 is not valid for GIF"),
-        ({"input_size": 3000}, "gallery entry 'bad': the spec is too large to draw"),
-        ({"input_size": 60, "dpi": 1200}, "gallery entry 'bad': dpi = 1200 is not valid"),
+        # allow_long: past the bound on frames and work, which refuses these even sooner
+        (
+            {"input_size": 3000, "allow_long": True},
+            "gallery entry 'bad': the spec is too large to draw",
+        ),
+        (
+            {"input_size": 60, "dpi": 1200, "allow_long": True},
+            "gallery entry 'bad': dpi = 1200 is not valid",
+        ),
+        ({"input_size": 3000}, "gallery entry 'bad': frames = 8994001 .* is not valid"),
     ],
 )
 def test_render_time_refusals_come_before_any_file(tmp_path, bad, message):
@@ -525,10 +533,10 @@ def test_a_signal_while_the_file_moves_in_waits_until_it_is_in(tmp_path, capsys,
 
 
 def test_a_signal_a_library_swallows_is_still_reported(tmp_path, capsys, monkeypatch):
-    from convanim import api
+    import convanim.render as render
 
     target = tmp_path / "x.gif"
-    real = api.build_scene
+    real = render.scene  # what save() builds its scene with
 
     def swallowing(*args, **kwargs):
         try:  # a library catching KeyboardInterrupt (and warning) instead of unwinding
@@ -538,7 +546,7 @@ def test_a_signal_a_library_swallows_is_still_reported(tmp_path, capsys, monkeyp
             pass
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(api, "build_scene", swallowing)
+    monkeypatch.setattr(render, "scene", swallowing)
     status = cli.main(["render", "-i", "4", "-k", "3", "-q", "-o", str(target)])
     assert status == 130  # not 0, as if nothing happened
     assert capsys.readouterr().err == f"convanim: interrupted; '{target}' was written\n"
@@ -582,11 +590,14 @@ def test_user_matplotlib_settings_do_not_change_the_output(tmp_path):
 
 # -- 22.2: messages that blame the right thing -----------------------------------------
 def test_a_spec_too_large_to_draw_is_not_blamed_on_dpi(tmp_path):
-    line = one_error_line(run_cli("render", "-i", "3000", "-k", "3", "-o", str(tmp_path / "v.gif")))
+    # --allow-long: past the bound on frames and work (issue 21), to the size check
+    args = ("render", "-i", "3000", "-k", "3", "--allow-long", "-o", str(tmp_path / "v.gif"))
+    line = one_error_line(run_cli(*args))
     assert "--dpi" not in line and "dpi = 150" not in line
     assert "the spec is too large to draw" in line and "smaller input" in line
     # where a lower dpi would do, it is still the way out, with a valid number
-    line = one_error_line(run_cli("render", "-i", "300", "-k", "3", "-o", str(tmp_path / "v.gif")))
+    args = ("render", "-i", "300", "-k", "3", "--allow-long", "-o", str(tmp_path / "v.gif"))
+    line = one_error_line(run_cli(*args))
     assert "--dpi: dpi = 150 is not valid for this spec: expected at most" in line
 
 
@@ -634,7 +645,9 @@ def test_a_5000_digit_value_is_not_echoed_whole(flag):
 def test_repr_html_of_an_undrawable_spec_explains():
     from convanim import animate
 
-    markup = animate(Spec("conv", 300, 3))._repr_html_()
+    # allow_long: without it animate() refuses the 88,804 frames up front (issue 21),
+    # and dpi 20 fits the picture: drawable, but far too large to embed in a notebook
+    markup = animate(Spec("conv", 300, 3), allow_long=True, dpi=20)._repr_html_()
     assert 'class="convanim-too-large"' in markup and "too large to show" in markup
 
 

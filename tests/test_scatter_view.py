@@ -321,13 +321,16 @@ def test_a_picture_too_big_is_refused_before_it_is_laid_out(style, monkeypatch):
     big = Spec("conv_transpose", 300, 3, stride=2)
     # The gather view's Cᵀ beside the grids is too large at any dpi: then the spec
     # itself is refused (check_size names a smaller dpi only when one would do).
+    # allow_long: past the bound on frames and work (which refuses it even sooner).
     refusal = (
         r"^the spec is too large to draw: expected a spec whose picture fits"
         if style == "scatter_gather"
         else r"^dpi = 150 is not valid for this spec: expected at most"
     )
     with pytest.raises(SpecError, match=refusal):
-        scene(big, style)
+        scene(big, style, allow_long=True)
+    with pytest.raises(SpecError, match=r"^frames = \d+ .* is not valid: expected at most"):
+        scene(big, "scatter" if style == "overlap" else style)
 
 
 def test_the_explorer_offers_the_scatter_views():

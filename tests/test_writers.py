@@ -16,7 +16,6 @@ from convanim.api import save
 from convanim.render import Scene, scene
 from convanim.writers import WriteOptions, writer_for, writers
 from convanim.writers import apng as apng_module
-from convanim.writers import webp as webp_module
 from convanim.writers.png import frame_name
 
 SPEC = Spec("conv", 4, 3)  # 4 frames, a few hundred pixels a side
@@ -236,7 +235,7 @@ def test_webp_keeps_the_timing_of_repeated_frames(tmp_path: Path) -> None:
     path = tmp_path / "block.webp"
     writers()["webp"].write(ListSource(frames), path, WriteOptions(duration=40))
     decoded, durations, _ = pillow_frames(path)
-    # libwebp folds the repeated frame into the one before; what plays is the same.
+    # A repeated frame is stored as one transparent pixel: what plays is the same.
     assert sum(durations) == 40 * len(frames)
     shown = [
         frame
@@ -247,18 +246,46 @@ def test_webp_keeps_the_timing_of_repeated_frames(tmp_path: Path) -> None:
         np.testing.assert_array_equal(frame, expected)
 
 
-def changed_binding(*args):
-    raise TypeError("WebPAnimEncoder() takes other arguments")
+def riff_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    """The top-level chunks of a RIFF WebP file, as (kind, payload)."""
+    chunks, index = [], 12
+    while index < len(data):
+        kind, size = data[index : index + 4], int.from_bytes(data[index + 4 : index + 8], "little")
+        chunks.append((kind, data[index + 8 : index + 8 + size]))
+        index += 8 + size + (size & 1)
+    return chunks
 
 
-@pytest.mark.parametrize("binding", [None, changed_binding])
-def test_webp_falls_back_to_pillow(
-    tmp_path: Path, reference: list[np.ndarray], monkeypatch: pytest.MonkeyPatch, binding
-) -> None:
-    monkeypatch.setattr(webp_module, "_ANIM_ENCODER", binding)
-    frames, durations, about = pillow_frames(write(tmp_path, "webp", duration=100, loop=1))
-    assert durations == [100] * len(reference) and about["loop"] == 1
-    for frame, expected in zip(frames, reference, strict=True):
+def test_webp_stores_each_later_frame_as_its_changed_rectangle(tmp_path: Path) -> None:
+    frames = moving_block(200, 150, 30)
+    path = tmp_path / "block.webp"
+    writers()["webp"].write(ListSource(frames), path, WriteOptions(duration=40, loop=2))
+    data = path.read_bytes()
+    assert int.from_bytes(data[4:8], "little") == len(data) - 8
+    chunks = riff_chunks(data)
+    assert [kind for kind, _ in chunks[:2]] == [b"VP8X", b"ANIM"]
+    frames_stored = [payload for kind, payload in chunks if kind == b"ANMF"]
+    assert len(frames_stored) == len(frames)
+    for index, payload in enumerate(frames_stored):
+        x, y, w, h, duration = (
+            int.from_bytes(payload[at : at + 3], "little") for at in range(0, 15, 3)
+        )
+        x, y, w, h = 2 * x, 2 * y, w + 1, h + 1
+        assert duration == 40
+        if index == 0:
+            assert (x, y, w, h) == (0, 0, 200, 150)
+            continue
+        # The rectangle holds every changed pixel, from an even corner, and no more.
+        changed = np.argwhere((frames[index] != frames[index - 1]).any(axis=2))
+        if changed.size == 0:  # the repeated frame: one transparent pixel
+            assert (x, y, w, h) == (0, 0, 1, 1)
+            continue
+        (top, left), (bottom, right) = changed.min(axis=0), changed.max(axis=0) + 1
+        assert (x, y) == (left - left % 2, top - top % 2)
+        assert (x + w, y + h) == (right, bottom)
+    decoded, durations, about = pillow_frames(path)
+    assert about["loop"] == 2 and durations == [40] * len(frames)
+    for frame, expected in zip(decoded, frames, strict=True):
         np.testing.assert_array_equal(frame, expected)
 
 
@@ -487,7 +514,7 @@ def traced_peak(name: str, source: ListSource, path: Path) -> int:
 @pytest.mark.parametrize("name", ["gif", "mp4", "apng", "webp", "frames"])
 def test_memory_stays_flat_with_more_frames(tmp_path: Path, name: str) -> None:
     # tracemalloc sees numpy's and Python's allocations (not libwebp's or ffmpeg's, which
-    # run in C or in another process): a writer that kept frames, or images of them,
+    # run in C or in another process; tests/test_writer_memory.py also reads VmHWM): a writer that kept frames, or images of them,
     # would grow by at least a frame's bytes per frame.
     the_scene = scene(Spec("conv", 5, 3, padding=1), dpi=40)
     width, height = the_scene.size
@@ -496,5 +523,5 @@ def test_memory_stays_flat_with_more_frames(tmp_path: Path, name: str) -> None:
     small = traced_peak(name, RepeatSource(the_scene, few), tmp_path / f"few{SUFFIX[name]}")
     large = traced_peak(name, RepeatSource(the_scene, many), tmp_path / f"many{SUFFIX[name]}")
     raw = (many - few) * width * height * 3
-    # Only the encoded output may grow (WebP's is assembled in memory: ~6% of raw).
+    # Only what is kept per frame may grow: nothing but the file's bytes, on disk.
     assert large - small < raw / 4, f"peak {small:,} -> {large:,} bytes; raw frames {raw:,}"

@@ -13,7 +13,7 @@ Pure numpy: no matplotlib here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -247,6 +247,27 @@ class Drawing:
     def moving_layers(self) -> tuple[Layer, ...]:
         """The layers that change from frame to frame, in drawing order."""
         return tuple(layer for layer in self.layers if layer.moving)
+
+    def select(self, frames: range) -> Drawing:
+        """The drawing of these frames only (frame ``j`` is this drawing's ``frames[j]``):
+        what a ``frames`` selection draws of a layout made for every frame."""
+        chosen = np.asarray(frames, dtype=np.intp)
+        layers = []
+        for layer in self.layers:
+            if layer.shift is not None:
+                layer = replace(layer, shift=layer.shift[chosen])
+            elif layer.frames is not None:
+                starts, stops = layer.frame_starts[chosen], layer.frame_starts[chosen + 1]
+                pieces = [
+                    layer.frames[start:stop] for start, stop in zip(starts, stops, strict=True)
+                ]
+                layer = replace(
+                    layer,
+                    frames=np.concatenate(pieces) if pieces else layer.frames[:0],
+                    frame_starts=np.concatenate(([0], np.cumsum(stops - starts))),
+                )
+            layers.append(layer)
+        return replace(self, layers=tuple(layers), frames=len(chosen))
 
     def pixel_size(self, dpi: float) -> tuple[int, int]:
         """(width, height) in pixels at ``dpi``, border included."""

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from ..blocks import Separable
 from ..options import SCATTER_STYLES
-from ..scatter import full_size
 from ..spec import Spec
 from ..theme import Theme
-from .matrix import matrix_pixel_bounds
 from .planes import FLAT, TUTORIAL, Look, plane_extent
+from .scatter import scatter_extent
 from .stacks import check_out_channels_shown, needs_stacks, stack_extent
 from .stages import STAGE_GAP
 
@@ -29,22 +28,6 @@ def stages_extent(block: Separable, look: Look, theme: Theme) -> Extent:
     width = sum(e[1] - e[0] for e in extents) + STAGE_GAP * (len(extents) - 1)
     height = max(e[3] for e in extents) - min(e[2] for e in extents)
     return (0.0, width, 0.0, height), theme.border + look.line_allowance
-
-
-def scatter_extent(spec: Spec, style: str, theme: Theme) -> Extent:
-    """A scatter style's grids, a unit apart (and the gather view beside them)."""
-    full = full_size(spec)
-    in_rows = spec.input_size[0] if spec.ndim == 2 else 1
-    full_rows = full[0] if spec.ndim == 2 else 1
-    width = spec.input_size[-1] + 1 + full[-1] + 1
-    height = max(in_rows, full_rows) + 1
-    if style == "scatter_gather":
-        # ... beside the gather view's grids and Cᵀ, two units apart.
-        (xmin, xmax, ymin, ymax), _ = plane_extent(spec, FLAT, theme)
-        matrix_width, matrix_height = matrix_pixel_bounds(spec)
-        width += 2 + xmax - xmin + 2 + matrix_width
-        height = max(height, ymax - ymin + 1, matrix_height)
-    return (0.0, width, 0.0, height), theme.border
 
 
 def picture_extent(

@@ -31,20 +31,46 @@ from collections import defaultdict
 
 import numpy as np
 
-from ..scatter import ScatterPlan
+from ..scatter import ScatterPlan, full_size
+from ..spec import Spec
 from ..theme import Theme
 from ..values import Numbers, format_number
 from ._model import Drawing, Layer, Measure, Paint, TextBlock, points_to_units
-from .planes import FLAT, _annotations, _Plane
+from .matrix import matrix_pixel_bounds
+from .planes import FLAT, _annotations, _Plane, plane_extent
 
 __all__ = [
     "grow_extent",
     "hidden_shift",
     "overlap_layout",
+    "scatter_extent",
     "scatter_layout",
     "scatter_notes",
     "timed_text_layers",
 ]
+
+
+def scatter_extent(
+    spec: Spec, style: str, theme: Theme
+) -> tuple[tuple[float, float, float, float], float]:
+    """A scatter style's extent and border (TeX points), before anything is planned:
+    the input and full output grids a unit apart, and for ``"scatter_gather"`` the
+    gather view's grids and Cᵀ beside them, two units apart (a bound: Cᵀ is measured
+    generously); the overlap map's full grid alone. What the size and work checks read."""
+    full = full_size(spec)
+    in_rows = spec.input_size[0] if spec.ndim == 2 else 1
+    full_rows = full[0] if spec.ndim == 2 else 1
+    width = spec.input_size[-1] + 1 + full[-1] + 1
+    height = max(in_rows, full_rows) + 1
+    if style == "overlap":  # the full grid alone
+        width, height = full[-1] + 1, full_rows + 1
+    if style == "scatter_gather":
+        (xmin, xmax, ymin, ymax), _ = plane_extent(spec, FLAT, theme)
+        matrix_width, matrix_height = matrix_pixel_bounds(spec)
+        width += 2 + xmax - xmin + 2 + matrix_width
+        height = max(height, ymax - ymin + 1, matrix_height)
+    return (0.0, float(width), 0.0, float(height)), theme.border
+
 
 HIDDEN_GAP = 10.0
 """Plane units between a drawing's extent and where its hidden text waits."""

@@ -128,8 +128,9 @@ def select_channels(
     count = spec.out_channels
     if shown is None:
         shown = tuple(range(count if count <= MAX_PLANES else MAX_PLANES - 1))
-    positions = spec.num_positions
-    frames = np.concatenate([np.arange(o * positions, (o + 1) * positions) for o in shown])
+    # Positions in this plan, which may hold a selection of the spec's frames (a still,
+    # --frames): its frames whose output channel is drawn.
+    frames = np.flatnonzero(np.isin(the_plan.output_channel, shown))
     if spec.in_channels <= MAX_PLANES:
         inputs = tuple(range(spec.in_channels))
     else:
@@ -686,7 +687,7 @@ def _kernel_numbers(
     slices = np.unique(tap_offset[:, 0])
     layers = []
     for out_channel in selection.out_channels:
-        group = the_plan.group_input_channels[the_plan.group[out_channel * spec.num_positions]]
+        group = the_plan.group_input_channels[out_channel // (spec.out_channels // spec.groups)]
         for local, channel in enumerate(int(c) for c in group):
             if channel not in selection.in_channels:
                 continue

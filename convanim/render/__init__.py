@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 
 from ..blocks import Separable
-from ..drawable import check_drawable, check_matrix, check_scatter, check_separable, check_style
+from ..drawable import check_drawable, check_matrix, check_request, check_separable, check_style
 from ..layout import FLAT, TUTORIAL
 from ..options import SCATTER_STYLES, STYLES, DrawOptions, draw_options, with_draw_options
-from ..plan import Plan
+from ..plan import Plan, plan
 from ..spec import Spec
 from ..theme import Theme
 from ..values import numbers
@@ -68,6 +68,10 @@ def scene(
     if style is not None:
         given = {**given, "style": style}
     options = draw_options(options, given)
+    # Refused before anything is planned or numbers are computed for it: a spec the
+    # renderers cannot draw, too many frames, too big a picture (DrawOptions has
+    # checked the option combinations).
+    chosen = check_request(spec, options)
     theme = options.theme
     if options.transparent:
         theme = theme.replace(background=(*theme.background[:3], 0.0))
@@ -79,18 +83,15 @@ def scene(
     }
     if isinstance(spec, Separable):
         return _staged_scene(spec, options, theme, sizing)
-    # Refused before numbers are computed for it; MatrixScene checks the matrix view's
-    # ops itself, and DrawOptions has checked the option combinations.
-    check_drawable(spec)
-    check_scatter(spec, options.style)
     if options.style == "matrix":
         return MatrixScene(
             spec, options.weight, dpi=options.dpi, seed=options.seed, theme=theme, **sizing
         )
-    cell_values = None
-    if options.numbered:
-        cell_values = numbers(spec, x=options.x, weight=options.weight, seed=options.seed)
     if options.style in SCATTER_STYLES:
+        # Their frames are stamps (a selection picks among them, not the plan's).
+        cell_values = None
+        if options.numbered:
+            cell_values = numbers(spec, x=options.x, weight=options.weight, seed=options.seed)
         return ScatterScene(
             spec,
             options.style,
@@ -101,11 +102,18 @@ def scene(
             caption=options.caption,
             seed=options.seed,
             theme=theme,
+            frames=chosen if options.frames is not None else None,
             **sizing,
         )
+    the_plan = spec if isinstance(spec, Plan) else plan(spec)
+    if options.frames is not None:
+        the_plan = the_plan.select(chosen)
+    cell_values = None
+    if options.numbered:
+        cell_values = numbers(the_plan, x=options.x, weight=options.weight, seed=options.seed)
     look = {"tutorial": TUTORIAL, "flat": FLAT}[options.style]
     return Scene(
-        spec,
+        the_plan,
         look,
         dpi=options.dpi,
         numbers=cell_values,
@@ -169,6 +177,11 @@ def render(spec: Spec | Plan, style: str | None = None, **given: Any) -> Iterato
         Write the spec and its output-size arithmetic under the drawing.
     duration, loop : int
         Timing, for writers (not used to draw).
+    frames : slice, range or str, optional
+        Only these frames of the plan (``"START:STOP[:STEP]"``): frame ``j`` is the
+        whole animation's frame ``START + j * STEP``.
+    allow_long : bool
+        Lift the bound of :mod:`convanim.limits` (10,000 frames, about a minute).
     colors : mapping, optional
         Roles of ``theme`` recoloured, any matplotlib colour (``{"input": "red"}``).
     transparent : bool

@@ -16,6 +16,7 @@ from typing import Any
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib.collections import Collection
 from matplotlib.figure import Figure
 
 from ..spec import SpecError
@@ -110,6 +111,10 @@ class BlittedScene:
         return index % len(self)
 
     _posed = False
+    # The canvas rectangle (left, top, right, bottom; rows from the top) that the
+    # moving artists covered in the last blitted frame; None: restore the whole
+    # background (first frame, or after pose() let matplotlib draw everything).
+    _drawn_box: tuple[int, int, int, int] | None = None
 
     @property
     def unit_px(self) -> float:
@@ -128,10 +133,63 @@ class BlittedScene:
             for artist in self._moving:
                 artist.set_animated(True)
             self._posed = False
-        self.canvas.restore_region(self._background)
+            self._drawn_box = None
+        box = self._moving_box()
+        previous = self._drawn_box
+        width, height = self.size
+        if previous is None or box is None:
+            self.canvas.restore_region(self._background)
+            self._changed = (0, height, 0, width)
+        else:
+            # Outside the last frame's and this frame's moving artists the canvas
+            # already holds the background: restore only the rectangle around both,
+            # so a frame costs the moving area, not the picture.
+            left, top = min(previous[0], box[0]), min(previous[1], box[1])
+            right, bottom = max(previous[2], box[2]), max(previous[3], box[3])
+            # Agg's restore_region takes the rectangle in buffer rows (from the top)
+            # and puts it at xy plus its offset in the saved region: the region's own
+            # origin puts it back where it was.
+            origin_x, origin_y = self._background.get_extents()[:2]
+            self.canvas.restore_region(
+                self._background, bbox=(left, top, right, bottom), xy=(origin_x, origin_y)
+            )
+            self._changed = (top, bottom, left, right)
         for artist in self._moving:
             self.axes.draw_artist(artist)
+        self._drawn_box = box
         return np.asarray(self.canvas.buffer_rgba())
+
+    def _moving_box(self) -> tuple[int, int, int, int] | None:
+        """The canvas rectangle (left, top, right, bottom) the moving artists cover,
+        with a margin for line widths, joins and anti-aliasing; None if unknown."""
+        renderer = self.canvas.get_renderer()
+        width, height = self.size
+        boxes = []
+        for artist in self._moving:
+            if isinstance(artist, Collection):
+                # A collection's get_window_extent and get_datalim are in data units
+                # (matplotlib's quirk): its data limits through transData are pixels.
+                transform = self.axes.transData
+                extent = artist.get_datalim(transform).transformed(transform)
+            else:
+                extent = artist.get_window_extent(renderer)
+            if not np.all(np.isfinite(extent.extents)):
+                continue  # nothing to draw (an empty collection)
+            widths = np.atleast_1d(artist.get_linewidth())
+            line = float(widths.max()) if widths.size else 0.0
+            # Miter joins reach a few line widths past a corner; anti-aliasing a pixel.
+            margin = 4 * line * self.dpi / 72 + 3
+            x0, y0, x1, y1 = extent.extents
+            boxes.append((x0 - margin, height - y1 - margin, x1 + margin, height - y0 + margin))
+        if not boxes:
+            return None
+        left = max(0, int(np.floor(min(box[0] for box in boxes))))
+        top = max(0, int(np.floor(min(box[1] for box in boxes))))
+        right = min(width, int(np.ceil(max(box[2] for box in boxes))))
+        bottom = min(height, int(np.ceil(max(box[3] for box in boxes))))
+        if right <= left or bottom <= top:
+            return None
+        return left, top, right, bottom
 
     def frame(self, index: int) -> np.ndarray:
         """Frame ``index`` as an (H, W, 3) uint8 array (a new array)."""
@@ -154,6 +212,20 @@ class BlittedScene:
         """Every frame in order as (H, W, 4) uint8 arrays."""
         for index in range(len(self)):
             yield self.frame_rgba(index)
+
+    def frames_changed(self) -> Iterator[tuple[np.ndarray, tuple[int, int, int, int]]]:
+        """Every frame in order, as the canvas itself and where it changed.
+
+        Yields ``(rgba, (top, bottom, left, right))``: the live (H, W, 4) canvas, valid
+        only until the next frame is drawn (no copy), and a rectangle outside which
+        it equals the frame yielded before (the whole picture for the first). A
+        writer that stores changes reads only that rectangle, so a frame costs the
+        moving area, not the picture.
+        """
+        self._drawn_box = None  # the first frame is drawn whole
+        for index in range(len(self)):
+            canvas = self._draw(index)
+            yield canvas, self._changed
 
     def pose(self, index: int) -> Figure:
         """Put every artist where frame ``index`` has it, for matplotlib's own drawing.

@@ -8,9 +8,8 @@ from __future__ import annotations
 from ..drawable import check_drawable, check_scatter, check_size
 from ..layout import pixel_size
 from ..layout.combine import scatter_gather_layout
-from ..layout.extent import scatter_extent
 from ..layout.notes import frame_notes
-from ..layout.scatter import overlap_layout, scatter_layout, scatter_notes
+from ..layout.scatter import overlap_layout, scatter_extent, scatter_layout, scatter_notes
 from ..plan import Plan, plan
 from ..scatter import scatter_plan
 from ..spec import Spec
@@ -44,6 +43,8 @@ class ScatterScene(DrawingScene):
     seed : int
         Seed of the kernel ``scatter_gather``'s Cᵀ prints when ``numbers`` is None.
     theme : Theme
+    frames : range, optional
+        Draw only these of the style's frames (a ``frames`` selection).
     **sizing
         ``width``, ``height``, ``canvas`` and ``fit``, as
         :class:`~convanim.render.mpl.DrawingScene` takes them.
@@ -70,15 +71,15 @@ class ScatterScene(DrawingScene):
         caption: bool = False,
         seed: int = TUTORIAL_SEED,
         theme: Theme = TUTORIAL_THEME,
+        frames: range | None = None,
         **sizing: object,
     ) -> None:
         self.spec = spec = spec.spec if isinstance(spec, Plan) else spec
         check_drawable(spec)
         check_scatter(spec, style)
         dpi = float(dpi if dpi is not None else 150.0)
-        # Refuse a picture too big to hold before planning it: the grids, a unit apart.
-        extent, border = scatter_extent(spec, style, theme)
-        check_size(*pixel_size(extent, border, dpi, "tex"), dpi)
+        # Refuse a picture too big to hold before planning it.
+        check_size(*pixel_size(*scatter_extent(spec, style, theme), dpi, "tex"), dpi)
         self.stamps = stamps = scatter_plan(spec)
         self.numbers = numbers
         measure = measure_for(theme)
@@ -100,4 +101,7 @@ class ScatterScene(DrawingScene):
             self.notes = scatter_notes(stamps, numbers)
         if self.plan is not None:
             self.notes += frame_notes(self.plan, numbers)
+        if frames is not None and len(frames) != drawing.frames:
+            drawing = drawing.select(frames)
+            self.notes = tuple(self.notes[index] for index in frames)
         super().__init__(drawing, dpi, **sizing)

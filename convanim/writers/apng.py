@@ -15,7 +15,8 @@ exact with alpha only 0 or 255. The transparent runs deflate to almost nothing: 
 are 40-60% smaller than opaque RGB rectangles (``blend_op`` SOURCE) would be. Rows are
 filtered with the usual per-row choice of the five PNG filters (least sum of absolute
 differences) and deflated at a fixed zlib level, so the same frames always give the
-same bytes.
+same bytes. With a transparent background the frames keep their own alpha and each
+rectangle replaces the canvas (``blend_op`` SOURCE) instead.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import BinaryIO
 import numpy as np
 
 from . import FrameSource, WriteOptions, Writer, register
+from ._changes import changed_box, changed_frames, count_frames, pixels
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LEVEL = 9  # zlib level: fixed, so the bytes are reproducible
@@ -64,12 +66,13 @@ def _paeth(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     return np.where((pa <= pb) & (pa <= pc), a, np.where(pb <= pc, b, c))
 
 
-def filter_rows(pixels: np.ndarray) -> bytes:
+def filter_rows(pixels: np.ndarray, above: np.ndarray | None = None) -> bytes:
     """PNG scanlines of an (H, W, channels) uint8 image, each with its best filter in front.
 
-    All five filters are computed for the whole image at once (they read only the
-    unfiltered bytes, so they vectorise), then each row keeps the one whose bytes, read
-    as signed, have the least sum of magnitudes: libpng's heuristic.
+    All five filters are computed for the rows at once (they read only the unfiltered
+    bytes, so they vectorise), then each row keeps the one whose bytes, read as
+    signed, have the least sum of magnitudes: libpng's heuristic. ``above`` is the row
+    before the first (None: the image's first row, with zeros above).
     """
     height, width, channels = pixels.shape
     x = pixels.reshape(height, width * channels).astype(np.int16)
@@ -79,6 +82,9 @@ def filter_rows(pixels: np.ndarray) -> bytes:
     b[1:] = x[:-1]
     c = np.zeros_like(x)  # above and to the left
     c[1:, channels:] = x[:-1, :-channels]
+    if above is not None:
+        b[0] = above.reshape(-1)
+        c[0, channels:] = b[0, :-channels]
     candidates = np.stack([x, x - a, x - b, x - (a + b) // 2, x - _paeth(a, b, c)])
     filtered = (candidates & 0xFF).astype(np.uint8)  # (5, H, W*channels)
     cost = np.abs(filtered.view(np.int8).astype(np.int32)).sum(axis=2)  # (5, H)
@@ -87,6 +93,28 @@ def filter_rows(pixels: np.ndarray) -> bytes:
     rows[:, 0] = best
     rows[:, 1:] = filtered[best, np.arange(height)]
     return rows.tobytes()
+
+
+BAND_BYTES = 1 << 15
+"""Bytes of pixels filtered at a time: the filters' temporaries (about 30 bytes per
+pixel byte) stay near a megabyte whatever the picture's size."""
+
+
+def compressed_rows(pixels: np.ndarray) -> bytes:
+    """The zlib stream of an image's filtered scanlines, made band by band.
+
+    Deflate's output does not depend on how its input is cut: the same bytes as
+    ``zlib.compress(filter_rows(pixels), LEVEL)``, in bounded memory.
+    """
+    height, width, channels = pixels.shape
+    band = max(1, BAND_BYTES // (width * channels))
+    compressor = zlib.compressobj(LEVEL)
+    parts = []
+    for start in range(0, height, band):
+        above = pixels[start - 1].astype(np.int16) if start else None
+        parts.append(compressor.compress(filter_rows(pixels[start : start + band], above)))
+    parts.append(compressor.flush())
+    return b"".join(parts)
 
 
 def _opaque(rgb: np.ndarray) -> np.ndarray:
@@ -125,7 +153,7 @@ class _Apng:
             ">IIIIIHHBB", self._next(), width, height, *offset, *delay, DISPOSE_NONE, blend
         )
         self.file.write(_chunk(b"fcTL", control))
-        data = zlib.compress(filter_rows(pixels), LEVEL)
+        data = compressed_rows(pixels)
         if self.sequence == 1:  # the first frame is also the still image PNG viewers show
             self.file.write(_chunk(b"IDAT", data))
         else:
@@ -135,57 +163,44 @@ class _Apng:
         self.file.write(_chunk(b"IEND", b""))
 
 
-def _alpha_frame(apng: _Apng, frame: np.ndarray, previous, delay) -> None:
-    if previous is None:
-        apng.frame(frame, (0, 0), delay, BLEND_SOURCE)
-        return
-    changed = (frame != previous).any(axis=2)
-    rows = np.flatnonzero(changed.any(axis=1))
-    if rows.size == 0:
-        apng.frame(np.zeros((1, 1, 4), dtype=np.uint8), (0, 0), delay)  # OVER: no change
-        return
-    cols = np.flatnonzero(changed.any(axis=0))
-    top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-    apng.frame(frame[top:bottom, left:right], (int(left), int(top)), delay, BLEND_SOURCE)
-
-
 def write_apng(source: FrameSource, path: Path, options: WriteOptions) -> None:
     """Write ``source`` as an animated PNG at ``path``."""
-    count = len(source)
     delay = _delay(options.duration)
-    written = 0
-    # A transparent background: frames are RGBA, and a changed rectangle replaces the
-    # canvas (blend SOURCE), since a translucent pixel over the last frame would blend.
+    # A transparent background: frames keep their alpha, and a changed rectangle
+    # replaces the canvas (blend SOURCE), since a translucent pixel over the last
+    # frame's would blend.
     alpha = bool(getattr(source, "transparent", False))
     with open(path, "wb") as file:
-        apng = _Apng(file, source.size, count, options.loop)
+        apng = _Apng(file, source.size, len(source), options.loop)
         previous = None
-        for frame in source.frames_rgba() if alpha else source.frames():
-            written += 1
-            if written > count:
-                break
-            if alpha:
-                _alpha_frame(apng, frame, previous, delay)
-            elif previous is None:
-                apng.frame(_opaque(frame), (0, 0), delay)
-            else:
-                changed = (frame != previous).any(axis=2)
-                rows = np.flatnonzero(changed.any(axis=1))
-                if rows.size == 0:
-                    # Nothing moved: one transparent pixel keeps the frame's timing.
-                    apng.frame(np.zeros((1, 1, 4), dtype=np.uint8), (0, 0), delay)
+        for frame, (top, bottom, left, right) in count_frames(source, changed_frames(source)):
+            if previous is None:
+                if alpha:
+                    apng.frame(frame, (0, 0), delay, BLEND_SOURCE)
                 else:
-                    cols = np.flatnonzero(changed.any(axis=0))
-                    top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-                    patch = _opaque(frame[top:bottom, left:right])
-                    patch[~changed[top:bottom, left:right]] = 0  # transparent: keep what is there
-                    apng.frame(patch, (int(left), int(top)), delay)
-            previous = frame.copy()  # the source may reuse its array
-        if written != count:
-            raise ValueError(
-                f"frame source is not valid: len() said {count} frames, frames() gave "
-                + (f"{written}" if written < count else "more")
-            )
+                    apng.frame(_opaque(frame[..., :3]), (0, 0), delay)
+                previous = pixels(frame).copy()  # the source may reuse its array
+                continue
+            # Only the rectangle the source says may have changed is compared.
+            current = pixels(frame[top:bottom, left:right])
+            box = changed_box(current, previous[top:bottom, left:right])
+            if box is None:
+                # Nothing moved: one transparent pixel keeps the frame's timing.
+                apng.frame(np.zeros((1, 1, 4), dtype=np.uint8), (0, 0), delay)
+                continue
+            box = (top + box[0], top + box[1], left + box[2], left + box[3])
+            current = pixels(frame)
+            top, bottom, left, right = box
+            if alpha:
+                apng.frame(frame[top:bottom, left:right], (left, top), delay, BLEND_SOURCE)
+            else:
+                patch = frame[top:bottom, left:right].copy()
+                patch[..., 3] = 255
+                # transparent: keep what is there
+                patch[current[top:bottom, left:right] == previous[top:bottom, left:right]] = 0
+                apng.frame(patch, (left, top), delay)
+            # Only the rectangle changed: update it, not a copy of the whole frame.
+            previous[top:bottom, left:right] = current[top:bottom, left:right]
         apng.close()
 
 

@@ -24,13 +24,16 @@ from . import FrameSource, WriteOptions, Writer, register
 
 CRF = 18  # visually lossless for flat drawings; 23 (x264's default) smears thin lines
 
+# White padding to even sizes is ffmpeg's: frames go down the pipe as the scene made
+# them, with no copy into a padded canvas here.
+_PAD = "pad=ceil(iw/2)*2:ceil(ih/2)*2:0:0:white"
 _COLOR = (
     "scale=out_color_matrix=bt709:out_range=tv:flags=accurate_rnd+full_chroma_int,"
     "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709"
 )
 
 OUTPUT_PARAMS = [
-    "-vf", _COLOR,
+    "-vf", f"{_PAD},{_COLOR}",
     "-preset", "medium",
     "-crf", str(CRF),
     "-profile:v", "high",
@@ -40,11 +43,6 @@ OUTPUT_PARAMS = [
     "-flags:v", "+bitexact",
     "-map_metadata", "-1",
 ]  # fmt: skip
-
-
-def _even(size: tuple[int, int]) -> tuple[int, int]:
-    width, height = size
-    return width + width % 2, height + height % 2
 
 
 def _check_complete(path: Path) -> None:
@@ -58,22 +56,35 @@ def _check_complete(path: Path) -> None:
         raise OSError(f"ffmpeg did not finish writing {str(path)!r} (see its messages above)")
 
 
+def _frames_for_pipe(source: FrameSource):
+    """The frames as the pipe takes them, and their pixel format.
+
+    A scene's canvas itself when it offers it (``frames_changed``: no copy at all),
+    else its RGBA frames (a plain copy, no gather of three channels out of four);
+    ffmpeg drops the alpha. RGB for a source without either.
+    """
+    if callable(getattr(source, "frames_changed", None)):
+        return (frame for frame, _ in source.frames_changed()), "rgba"
+    frames_rgba = getattr(source, "frames_rgba", None)
+    if callable(frames_rgba):
+        return frames_rgba(), "rgba"
+    return source.frames(), "rgb24"
+
+
 def write_mp4(source: FrameSource, path: Path, options: WriteOptions) -> None:
     """Write ``source`` as an H.264 MP4 at ``path``, one video frame per animation frame."""
     import imageio_ffmpeg
 
-    width, height = source.size
-    even_width, even_height = _even(source.size)
-    canvas = np.full((even_height, even_width, 3), 255, dtype=np.uint8)
+    frames, pixel_format = _frames_for_pipe(source)
     encoder = imageio_ffmpeg.write_frames(
         str(path),
-        (even_width, even_height),
-        pix_fmt_in="rgb24",
+        source.size,
+        pix_fmt_in=pixel_format,
         pix_fmt_out="yuv420p",
         fps=Fraction(1000, options.duration),
         quality=None,  # the -crf in OUTPUT_PARAMS sets it
         codec="libx264",
-        macro_block_size=1,  # no rescaling: the frame is padded to even sizes here
+        macro_block_size=1,  # no rescaling: ffmpeg pads the frame to even sizes
         # "fatal": interrupting a render cuts ffmpeg's input mid-frame, which it would
         # report as an error under the user's one-line message. A real failure still
         # surfaces: _check_complete raises when the file was not finished.
@@ -82,9 +93,9 @@ def write_mp4(source: FrameSource, path: Path, options: WriteOptions) -> None:
     )
     encoder.send(None)  # start ffmpeg
     try:
-        for frame in source.frames():
-            canvas[:height, :width] = frame  # the padding stays white
-            encoder.send(canvas)
+        for frame in frames:
+            # The array itself goes down the pipe (buffer protocol): no bytes copy.
+            encoder.send(np.ascontiguousarray(frame))
     except BaseException as error:
         # Hand the error to imageio-ffmpeg so it stops ffmpeg (and kills it outright on
         # KeyboardInterrupt) instead of waiting for it to finish a file nobody wants.

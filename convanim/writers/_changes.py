@@ -1,0 +1,83 @@
+"""What changed between two frames, for the writers that store only that (APNG, WebP)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+
+from . import FrameSource
+
+__all__ = ["changed_box", "changed_frames", "count_frames", "pixels", "rgba_frames"]
+
+
+def rgba_frames(source: FrameSource) -> Iterator[np.ndarray]:
+    """The source's frames as (H, W, 4) uint8 RGBA.
+
+    A scene's canvas is RGBA: its ``frames_rgba`` is a plain copy, where ``frames``
+    gathers three channels of four (several times slower at large pictures). An
+    RGB-only source is padded with opaque alpha.
+    """
+    frames = getattr(source, "frames_rgba", None)
+    if callable(frames):
+        yield from frames()
+        return
+    for rgb in source.frames():
+        rgba = np.empty((*rgb.shape[:2], 4), dtype=np.uint8)
+        rgba[..., :3] = rgb
+        rgba[..., 3] = 255
+        yield rgba
+
+
+def changed_frames(
+    source: FrameSource,
+) -> Iterator[tuple[np.ndarray, tuple[int, int, int, int]]]:
+    """``(rgba, (top, bottom, left, right))`` per frame: outside the rectangle the frame
+    equals the one before (the whole picture for the first, and for a source that
+    cannot say). A scene's ``frames_changed`` knows it without comparing pixels;
+    its frame is its live canvas, to be read before the next is asked for.
+    """
+    frames = getattr(source, "frames_changed", None)
+    if callable(frames):
+        yield from frames()
+        return
+    width, height = source.size
+    for frame in rgba_frames(source):
+        yield frame, (0, height, 0, width)
+
+
+def pixels(rgba: np.ndarray) -> np.ndarray:
+    """An (H, W, 4) uint8 frame as (H, W) uint32, one number per pixel (a view)."""
+    return np.ascontiguousarray(rgba).view(np.uint32)[..., 0]
+
+
+def changed_box(frame: np.ndarray, previous: np.ndarray) -> tuple[int, int, int, int] | None:
+    """Top, bottom, left, right (exclusive) of the pixels that differ, or None.
+
+    ``frame`` and ``previous`` are (H, W) arrays of one number per pixel
+    (:func:`pixels`). Rows are found first (one comparison pass and one reduction);
+    columns only within those rows.
+    """
+    changed = frame != previous
+    changed_rows = np.flatnonzero(changed.any(axis=1))
+    if changed_rows.size == 0:
+        return None
+    top, bottom = int(changed_rows[0]), int(changed_rows[-1]) + 1
+    changed_cols = np.flatnonzero(changed[top:bottom].any(axis=0))
+    return top, bottom, int(changed_cols[0]), int(changed_cols[-1]) + 1
+
+
+def count_frames(source: FrameSource, frames: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
+    """``frames``, checked to be as many as ``len(source)`` says (raise ValueError if not)."""
+    count = len(source)
+    written = 0
+    for frame in frames:
+        written += 1
+        if written > count:
+            break
+        yield frame
+    if written != count:
+        raise ValueError(
+            f"frame source is not valid: len() said {count} frames, frames() gave "
+            + (f"{written}" if written < count else "more")
+        )
