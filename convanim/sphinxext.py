@@ -340,12 +340,20 @@ class ConvanimDirective(SphinxDirective):
 
 
 def _rendered(embed: Embed):
+    from .drawable import frame_count, selected_frames
+    from .options import option
+
+    # The style's frames (a scatter view's are stamps), as many as :frames: selects.
+    frames = embed.render.get("frames")
+    chosen = option("frames").check(frames) if frames is not None else None
+    count = len(selected_frames(frame_count(embed.spec, embed.render.get("style", "")), chosen))
+
     def report(path: Path, seconds: float) -> None:
         logger.info(
             "convanim: rendered %s (%s, %d frames) in %.2f s",
             path.name,
             embed.spec.describe(),
-            embed.spec.num_frames,
+            count,
             seconds,
         )
 

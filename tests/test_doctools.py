@@ -723,3 +723,19 @@ def test_epub_gets_the_animations_it_can_show_and_svg_stills(tmp_path: Path) -> 
     assert suffixes == [".gif", ".svg", ".webp"]
     (svg,) = images_folder.glob("*.svg")
     assert svg.read_text(encoding="utf-8").lstrip().startswith(("<?xml", "<svg"))
+
+
+def test_the_build_log_counts_the_frames_the_page_draws(monkeypatch):
+    from pathlib import Path
+
+    from convanim import sphinxext
+    from convanim.embed import Embed
+
+    said = []
+    monkeypatch.setattr(sphinxext.logger, "info", lambda *args: said.append(args))
+    stamps = Spec("conv", 3, 3, stride=2, padding=1).transpose()  # 2x2 input: 4 stamps
+    for render, frames in (({"style": "scatter"}, 4), ({"style": "scatter", "frames": "1:"}, 3)):
+        sphinxext._rendered(Embed(spec=stamps, render=render))(Path("x.gif"), 0.5)
+        assert said[-1][3] == frames, render
+    sphinxext._rendered(Embed(spec=stamps, render={}))(Path("x.gif"), 0.5)
+    assert said[-1][3] == stamps.num_frames  # the gather view: a frame per output value
