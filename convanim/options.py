@@ -561,15 +561,14 @@ OPTIONS: tuple[Option, ...] = (
         high=2**32 - 1,
         help="seed of the drawn numbers (1234, the tutorial's)",
     ),
-    Option(
-        name="out_channels_shown",
-        kind="indices",
-        group="draw",
+    _draw(
+        "out_channels_shown",
+        "indices",
+        # --out-channels sets the spec: this flag picks the channels drawn.
+        flag="--show-out-channels",
+        directive="out-channels-shown",
         default=None,
         help="the output channels to draw and animate, e.g. 0,1 (all up to 4, else the first 3)",
-        flag="--show-out-channels",
-        field="out_channels_shown",
-        directive="out-channels-shown",
     ),
     _draw("labels", "flag", default=False, help='label the planes "input" and "output"'),
     _draw(
@@ -596,25 +595,20 @@ OPTIONS: tuple[Option, ...] = (
         default=None,
         help="draw only these frames of the plan, START:STOP[:STEP] (all)",
     ),
-    Option(
-        name="allow_long",
-        kind="flag",
-        group="draw",
+    _draw(
+        "allow_long",
+        "flag",
+        flag="--allow-long",
+        directive="allow-long",
         default=False,
         help=f"draw more than {MAX_FRAMES} frames or about {MAX_SECONDS:.0f} s of work",
-        flag="--allow-long",
-        field="allow_long",
-        directive="allow-long",
     ),
     # -- themes and sizes (issue 12) --------------------------------------------------
-    Option(
-        name="colors",
-        kind="colors",
-        group="draw",
-        help="change a theme role's colour, ROLE=COLOR (repeatable)",
+    _draw(
+        "colors",
+        "colors",
         flag="--color",
-        field="colors",
-        directive="colors",
+        help="change a theme role's colour, ROLE=COLOR (repeatable)",
     ),
     _draw("transparent", "flag", default=False, help="no background: the page shows through"),
     _draw(
