@@ -15,7 +15,7 @@ import numpy as np
 from PIL import GifImagePlugin, Image
 
 from ..spec import SpecError
-from . import FrameSource, WriteOptions, Writer, register
+from . import FrameSource, WriteOptions, Writer, register, transparent
 from ._palette import Palette, rgb_keys
 
 TRANSPARENT = 255
@@ -92,7 +92,7 @@ def write_gif(source: FrameSource, path: Path, options: WriteOptions) -> None:
             "(browsers slow shorter GIF frames to 100 ms; MP4, WebP and APNG take any)"
         )
     delay_cs = round(options.duration / 10)
-    if getattr(source, "transparent", False):
+    if transparent(source):
         _write_transparent(source, path, options, delay_cs)
         return
     palette = Palette(sample_frames(source), size=255)
