@@ -43,6 +43,9 @@ __all__ = [
 ]
 
 
+_LOOKS = {"tutorial": TUTORIAL, "flat": FLAT}  # the plane styles' looks
+
+
 @with_draw_options
 def scene(
     spec: Spec | Plan, style: str | None = None, *, options: DrawOptions | None = None, **given: Any
@@ -111,7 +114,7 @@ def scene(
     cell_values = None
     if options.numbered:
         cell_values = numbers(the_plan, x=options.x, weight=options.weight, seed=options.seed)
-    look = {"tutorial": TUTORIAL, "flat": FLAT}[options.style]
+    look = _LOOKS[options.style]
     return Scene(
         the_plan,
         look,
@@ -130,7 +133,7 @@ def _staged_scene(
 ) -> StagedScene:
     """A depthwise-separable block's two-stage scene (tutorial or flat look)."""
     check_separable(options)
-    look = {"tutorial": TUTORIAL, "flat": FLAT}[options.style]
+    look = _LOOKS[options.style]
     taken = ("dpi", "values", "seed", "labels", "caption")
     return StagedScene(
         block, look, theme=theme, **{name: getattr(options, name) for name in taken}, **sizing

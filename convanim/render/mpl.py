@@ -147,15 +147,15 @@ class DrawingScene(BlittedScene):
         theme = drawing.theme
         figure = Figure(figsize=(width_px / self.dpi, height_px / self.dpi), dpi=self.dpi)
         figure.patch.set_facecolor(theme.background)
-        canvas_agg = FigureCanvasAgg(figure)
+        # (The ``canvas`` argument is the requested size; the Agg canvas is self.canvas.)
+        self.canvas = FigureCanvasAgg(figure)
         axes = figure.add_axes((0, 0, 1, 1))
         axes.set_axis_off()
         unit_px = unit_pixels(self.dpi)
         left, bottom = left - margin[0] / unit_px, bottom - margin[1] / unit_px
         axes.set_xlim(left, left + width_px / unit_px)
         axes.set_ylim(bottom, bottom + height_px / unit_px)
-        canvas = canvas_agg
-        self.figure, self.canvas, self.axes = figure, canvas, axes
+        self.figure, self.axes = figure, axes
 
         self.artists: list[tuple[Layer, object]] = []
         moving = []
@@ -187,8 +187,8 @@ class DrawingScene(BlittedScene):
                 compound([(path.vertices, path.codes) for path in paths if len(path.vertices) > 1])
             )
         self._moving = moving
-        canvas.draw()
-        self._background = canvas.copy_from_bbox(figure.bbox)
+        self.canvas.draw()
+        self._background = self.canvas.copy_from_bbox(figure.bbox)
 
     def _sized(
         self,

@@ -32,6 +32,7 @@ __all__ = [
     "check_output_path",
     "register",
     "track_commits",
+    "transparent",
     "writer_for",
     "writers",
 ]
@@ -59,6 +60,11 @@ class FrameSource(Protocol):
     def save_figure(self, file: Path, index: int, format: str) -> None:
         """Draw frame ``index`` as a vector (or raster) figure file of ``format``."""
         ...
+
+
+def transparent(source: FrameSource) -> bool:
+    """Whether ``source`` has a transparent background (its frames' alpha matters)."""
+    return bool(getattr(source, "transparent", False))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

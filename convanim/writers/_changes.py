@@ -8,7 +8,14 @@ import numpy as np
 
 from . import FrameSource
 
-__all__ = ["changed_box", "changed_frames", "count_frames", "pixels", "rgba_frames"]
+__all__ = [
+    "changed_box",
+    "changed_frames",
+    "count_frames",
+    "patches",
+    "pixels",
+    "rgba_frames",
+]
 
 
 def rgba_frames(source: FrameSource) -> Iterator[np.ndarray]:
@@ -81,3 +88,43 @@ def count_frames(source: FrameSource, frames: Iterable[np.ndarray]) -> Iterator[
             f"frame source is not valid: len() said {count} frames, frames() gave "
             + (f"{written}" if written < count else "more")
         )
+
+
+def patches(
+    source: FrameSource, *, alpha: bool, align: int = 1
+) -> Iterator[tuple[np.ndarray, tuple[int, int], bool]]:
+    """``(pixels, (x, y), replace)`` per frame: what to store at ``(x, y)`` on the canvas.
+
+    The first frame is whole: RGBA with ``alpha``, else RGB (opaque). A frame equal to
+    the one before is one transparent pixel (it keeps the frame's timing). Otherwise it
+    is the rectangle that changed, its top-left moved back onto multiples of ``align``:
+    with ``alpha`` the frame's own RGBA there, to replace the canvas (``replace`` True:
+    a translucent pixel must not blend over the last frame's); else opaque where the
+    pixel changed and fully transparent where not, so blending it over the canvas is
+    exact. Arrays are C-contiguous and may be views of the source's live frame: use
+    each before asking for the next. Raises ValueError if the source gives another
+    number of frames than ``len(source)``.
+    """
+    previous = None
+    for frame, (top, bottom, left, right) in count_frames(source, changed_frames(source)):
+        if previous is None:
+            previous = pixels(frame).copy()  # the source may reuse its array
+            yield np.ascontiguousarray(frame if alpha else frame[..., :3]), (0, 0), alpha
+            continue
+        # Only the rectangle the source says may have changed is compared.
+        box = changed_box(pixels(frame[top:bottom, left:right]), previous[top:bottom, left:right])
+        if box is None:
+            yield np.zeros((1, 1, 4), dtype=np.uint8), (0, 0), False
+            continue
+        top, bottom, left, right = top + box[0], top + box[1], left + box[2], left + box[3]
+        top, left = top - top % align, left - left % align
+        current = pixels(frame)[top:bottom, left:right]
+        if alpha:
+            patch = np.ascontiguousarray(frame[top:bottom, left:right])
+        else:
+            patch = frame[top:bottom, left:right].copy()
+            patch[..., 3] = 255
+            patch[current == previous[top:bottom, left:right]] = 0  # transparent: keep it
+        # Only the rectangle changed: update it, not a copy of the whole frame.
+        previous[top:bottom, left:right] = current
+        yield patch, (left, top), alpha

@@ -28,8 +28,8 @@ from typing import BinaryIO
 
 import numpy as np
 
-from . import FrameSource, WriteOptions, Writer, register
-from ._changes import changed_box, changed_frames, count_frames, pixels
+from . import FrameSource, WriteOptions, Writer, register, transparent
+from ._changes import patches
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LEVEL = 9  # zlib level: fixed, so the bytes are reproducible
@@ -169,38 +169,12 @@ def write_apng(source: FrameSource, path: Path, options: WriteOptions) -> None:
     # A transparent background: frames keep their alpha, and a changed rectangle
     # replaces the canvas (blend SOURCE), since a translucent pixel over the last
     # frame's would blend.
-    alpha = bool(getattr(source, "transparent", False))
     with open(path, "wb") as file:
         apng = _Apng(file, source.size, len(source), options.loop)
-        previous = None
-        for frame, (top, bottom, left, right) in count_frames(source, changed_frames(source)):
-            if previous is None:
-                if alpha:
-                    apng.frame(frame, (0, 0), delay, BLEND_SOURCE)
-                else:
-                    apng.frame(_opaque(frame[..., :3]), (0, 0), delay)
-                previous = pixels(frame).copy()  # the source may reuse its array
-                continue
-            # Only the rectangle the source says may have changed is compared.
-            current = pixels(frame[top:bottom, left:right])
-            box = changed_box(current, previous[top:bottom, left:right])
-            if box is None:
-                # Nothing moved: one transparent pixel keeps the frame's timing.
-                apng.frame(np.zeros((1, 1, 4), dtype=np.uint8), (0, 0), delay)
-                continue
-            box = (top + box[0], top + box[1], left + box[2], left + box[3])
-            current = pixels(frame)
-            top, bottom, left, right = box
-            if alpha:
-                apng.frame(frame[top:bottom, left:right], (left, top), delay, BLEND_SOURCE)
-            else:
-                patch = frame[top:bottom, left:right].copy()
-                patch[..., 3] = 255
-                # transparent: keep what is there
-                patch[current[top:bottom, left:right] == previous[top:bottom, left:right]] = 0
-                apng.frame(patch, (left, top), delay)
-            # Only the rectangle changed: update it, not a copy of the whole frame.
-            previous[top:bottom, left:right] = current[top:bottom, left:right]
+        for patch, offset, replace in patches(source, alpha=transparent(source)):
+            if patch.shape[2] == 3:  # the first frame, opaque
+                patch = _opaque(patch)
+            apng.frame(patch, offset, delay, BLEND_SOURCE if replace else BLEND_OVER)
         apng.close()
 
 

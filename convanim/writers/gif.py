@@ -15,7 +15,7 @@ import numpy as np
 from PIL import GifImagePlugin, Image
 
 from ..spec import SpecError
-from . import FrameSource, WriteOptions, Writer, register
+from . import FrameSource, WriteOptions, Writer, register, transparent
 from ._palette import Palette, rgb_keys
 
 TRANSPARENT = 255
@@ -82,17 +82,22 @@ def _bounds(changed: np.ndarray) -> tuple[int, int, int, int] | None:
     return int(rows[0]), int(rows[-1]) + 1, int(cols.min()), int(cols.max()) + 1
 
 
+MIN_DURATION = 20  # ms
+DURATION_REASON = " (browsers slow shorter GIF frames to 100 ms; MP4, WebP and APNG take any)"
+
+
 def write_gif(source: FrameSource, path: Path, options: WriteOptions) -> None:
     """Write ``source`` as a looping GIF at ``path``."""
-    if options.duration < 20:
+    if options.duration < MIN_DURATION:
         # Browsers play GIF frames shorter than 2/100 s at 1/10 s: refuse rather than
-        # write a file that plays 5 to 10 times too slowly.
+        # write a file that plays 5 to 10 times too slowly. (Front-ends refuse it before
+        # drawing, from the registry's min_duration; this covers direct callers.)
         raise SpecError(
-            f"duration = {options.duration} is not valid for GIF: expected at least 20 ms "
-            "(browsers slow shorter GIF frames to 100 ms; MP4, WebP and APNG take any)"
+            f"duration = {options.duration} is not valid for GIF: expected at least "
+            f"{MIN_DURATION} ms{DURATION_REASON}"
         )
     delay_cs = round(options.duration / 10)
-    if getattr(source, "transparent", False):
+    if transparent(source):
         _write_transparent(source, path, options, delay_cs)
         return
     palette = Palette(sample_frames(source), size=255)
@@ -170,9 +175,7 @@ register(
         loops=True,
         description="animated GIF, one shared palette, loops forever by default",
         write=write_gif,
-        min_duration=20,
-        duration_reason=(
-            " (browsers slow shorter GIF frames to 100 ms; MP4, WebP and APNG take any)"
-        ),
+        min_duration=MIN_DURATION,
+        duration_reason=DURATION_REASON,
     )
 )

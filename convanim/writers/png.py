@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from . import FrameSource, WriteOptions, Writer, register
+from . import FrameSource, WriteOptions, Writer, register, transparent
 
 # zlib levels, fixed so the bytes are reproducible. Level 9 makes files 3% smaller than
 # 6 but takes five times as long: worth it for one still, not for every frame.
@@ -29,11 +29,6 @@ def frame_name(index: int, count: int) -> str:
     """The file name of frame ``index`` of ``count``: ``frame_0007.png``."""
     digits = max(DIGITS, len(str(count - 1)))
     return f"frame_{index:0{digits}d}.png"
-
-
-def transparent(source: FrameSource) -> bool:
-    """Whether ``source`` has a transparent background (its frames' alpha matters)."""
-    return bool(getattr(source, "transparent", False))
 
 
 def write_png(source: FrameSource, path: Path, options: WriteOptions) -> None:

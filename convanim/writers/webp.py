@@ -29,8 +29,8 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image
 
-from . import FrameSource, WriteOptions, Writer, register
-from ._changes import changed_box, changed_frames, count_frames, pixels
+from . import FrameSource, WriteOptions, Writer, register, transparent
+from ._changes import patches
 
 # Lossless: "quality" is the compression effort and "method" the speed trade-off.
 # On the tutorial's frames 80 and 2 give files as small as 100 and 6 (within 0.5%) in
@@ -114,39 +114,12 @@ def write_webp(source: FrameSource, path: Path, options: WriteOptions) -> None:
     duration = min(options.duration, _MAX_DURATION)
     # A transparent background: frames keep their alpha on a clear canvas, and each
     # rectangle replaces the canvas where it lies.
-    alpha = bool(getattr(source, "transparent", False))
+    alpha = transparent(source)
     with open(path, "wb") as file:
         webp = _WebP(file, source.size, options.loop, CLEAR_BGRA if alpha else WHITE_BGRA)
-        previous = None
-        for frame, (top, bottom, left, right) in count_frames(source, changed_frames(source)):
-            if previous is None:
-                if alpha:
-                    webp.frame(np.ascontiguousarray(frame), (0, 0), duration, REPLACE_NO_DISPOSE)
-                else:
-                    webp.frame(np.ascontiguousarray(frame[..., :3]), (0, 0), duration)
-                previous = pixels(frame).copy()  # the source may reuse its array
-                continue
-            # Only the rectangle the source says may have changed is compared.
-            current = pixels(frame[top:bottom, left:right])
-            box = changed_box(current, previous[top:bottom, left:right])
-            if box is None:
-                # Nothing moved: one transparent pixel keeps the frame's timing.
-                webp.frame(np.zeros((1, 1, 4), dtype=np.uint8), (0, 0), duration)
-                continue
-            box = (top + box[0], top + box[1], left + box[2], left + box[3])
-            current = pixels(frame)
-            top, bottom, left, right = box
-            top, left = top - top % 2, left - left % 2  # offsets are stored halved
-            if alpha:
-                patch = np.ascontiguousarray(frame[top:bottom, left:right])
-                webp.frame(patch, (left, top), duration, REPLACE_NO_DISPOSE)
-            else:
-                patch = frame[top:bottom, left:right].copy()
-                patch[..., 3] = 255
-                # transparent: keep what is there
-                patch[current[top:bottom, left:right] == previous[top:bottom, left:right]] = 0
-                webp.frame(patch, (left, top), duration)
-            previous[top:bottom, left:right] = current[top:bottom, left:right]
+        # Offsets are stored halved: rectangles start on even coordinates.
+        for patch, offset, replace in patches(source, alpha=alpha, align=2):
+            webp.frame(patch, offset, duration, REPLACE_NO_DISPOSE if replace else BLEND_NO_DISPOSE)
         webp.close()
 
 
