@@ -29,7 +29,15 @@ from ..spec import Spec
 from ..theme import Theme
 from ..values import Numbers, format_number
 from ._model import Drawing, Layer, Measure, Paint, TextBlock, points_to_units
-from .planes import Look, _annotations, _entry_points, _paint_lines, _Plane, caption_lines
+from .planes import (
+    Look,
+    _annotations,
+    _entry_points,
+    _paint_lines,
+    _Plane,
+    caption_lines,
+    grow_extent,
+)
 
 __all__ = [
     "MAX_PLANES",
@@ -611,17 +619,12 @@ def stack_layout(
         lines=_caption_lines(spec) if caption else None,
     )
     for block in blocks:
-        for index in range(len(block)):
-            x0, y0, x1, y1 = measure(*block.item(index))
-            ax, ay = block.anchors[index]
-            xmin, xmax = min(xmin, ax + x0), max(xmax, ax + x1)
-            ymin, ymax = min(ymin, ay + y0), max(ymax, ay + y1)
         add("annotations", "text", 8, text, text=block)
     return Drawing(
         view=look.name,
         layers=tuple(layers),
         frames=len(frames),
-        extent=(float(xmin), float(xmax), float(ymin), float(ymax)),
+        extent=grow_extent((xmin, xmax, ymin, ymax), blocks, measure),
         border=theme.border + look.line_allowance,
         rounding="tex",
         theme=theme,
