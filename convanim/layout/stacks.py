@@ -303,14 +303,15 @@ class _PerFrame:
         self.starts = [0]
 
     def add(self, shapes: list[np.ndarray]) -> None:
-        shapes = [s for s in shapes if len(s)]
-        block = np.concatenate(shapes) if shapes else np.zeros((0, self.vertices, 2))
+        block = _joined(shapes, self.vertices)
         self.pieces.append(block)
         self.starts.append(self.starts[-1] + len(block))
 
     def motion(self) -> dict[str, np.ndarray]:
-        frames = np.concatenate(self.pieces) if self.pieces else np.zeros((0, self.vertices, 2))
-        return {"frames": frames, "frame_starts": np.array(self.starts)}
+        return {
+            "frames": _joined(self.pieces, self.vertices),
+            "frame_starts": np.array(self.starts),
+        }
 
 
 def stack_layout(
