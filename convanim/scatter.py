@@ -130,12 +130,11 @@ class ScatterPlan:
         per_group = spec.out_channels // spec.groups
         in_per_group = spec.in_channels // spec.groups
         added = np.zeros((self.frames, spec.out_channels, len(self.tap_index)))
-        group = self.input_channel // in_per_group
-        for frame in range(self.frames):
-            first = group[frame] * per_group
-            added[frame, first : first + per_group] = (
-                values[frame] * taps[self.input_channel[frame]]
-            )
+        # Frame f writes the out channels of its input channel's group, all frames at once.
+        first = self.input_channel // in_per_group * per_group
+        channels = first[:, None] + np.arange(per_group)  # (F, out // groups)
+        frames = np.arange(self.frames)[:, None]
+        added[frames, channels] = values[:, None, None] * taps[self.input_channel]
         return added
 
     def partial_sums(self, x: object, weight: object) -> np.ndarray:
@@ -157,9 +156,11 @@ class ScatterPlan:
         sums = np.zeros((self.frames, spec.out_channels, *self.full_size))
         flat = sums.reshape(self.frames, spec.out_channels, -1)
         cells = np.ravel_multi_index(tuple(np.moveaxis(self.stamp_cell, -1, 0)), self.full_size)
-        for frame in range(self.frames):
-            # Dilated taps never share a cell within one stamp: plain indexing adds.
-            flat[frame][:, cells[frame]] += added[frame]
+        # Dilated taps never share a cell within one stamp, and each frame has its own
+        # row: plain indexing adds, every frame at once.
+        frames = np.arange(self.frames)[:, None, None]
+        channels = np.arange(spec.out_channels)[None, :, None]
+        flat[frames, channels, cells[:, None, :]] += added
         np.cumsum(sums, axis=0, out=sums)
         return _readonly(sums)
 

@@ -429,17 +429,12 @@ def plane_layout(
         ymin -= 0.3
     words = _annotations(spec, plane_in, plane_out, look, theme, labels=labels, caption=caption)
     for block in words:
-        for index, string in enumerate(block.strings):
-            x0, y0, x1, y1 = measure(string, block.size, block.align, block.font)
-            (ax, ay) = block.anchors[index]
-            xmin, xmax = min(xmin, ax + x0), max(xmax, ax + x1)
-            ymin, ymax = min(ymin, ay + y0), max(ymax, ay + y1)
         add("annotations", "text", 8, text, text=block)
     return Drawing(
         view=look.name,
         layers=tuple(layers),
         frames=frame_count,
-        extent=(float(xmin), float(xmax), float(ymin), float(ymax)),
+        extent=grow_extent((xmin, xmax, ymin, ymax), words, measure),
         border=theme.border + look.line_allowance,
         rounding="tex",
         theme=theme,
@@ -507,6 +502,21 @@ def _annotations(
             )
         )
     return blocks
+
+
+def grow_extent(
+    extent: tuple[float, float, float, float], blocks: list[TextBlock], measure: Measure
+) -> tuple[float, float, float, float]:
+    """``extent`` grown to hold every string of ``blocks`` (blocks without a slant)."""
+    xmin, xmax, ymin, ymax = extent
+    for block in blocks:
+        for index in range(len(block)):
+            string, size, align, font = block.item(index)
+            x0, y0, x1, y1 = measure(string, size, align, font)
+            ax, ay = block.anchors[index]
+            xmin, xmax = min(xmin, ax + x0), max(xmax, ax + x1)
+            ymin, ymax = min(ymin, ay + y0), max(ymax, ay + y1)
+    return float(xmin), float(xmax), float(ymin), float(ymax)
 
 
 def _input_plane_numbers(numbers: Numbers, view: _View, theme: Theme, measure: Measure) -> dict:

@@ -37,7 +37,7 @@ from ..theme import Theme
 from ..values import Numbers, format_number
 from ._model import Drawing, Layer, Measure, Paint, TextBlock, points_to_units
 from .matrix import matrix_pixel_bounds
-from .planes import FLAT, _annotations, _Plane, plane_extent
+from .planes import FLAT, _annotations, _Plane, grow_extent, plane_extent
 
 __all__ = [
     "grow_extent",
@@ -81,21 +81,6 @@ def _layer(role: str, kind: str, z: float, paint: Paint, geometry=None, **rest) 
     empty = np.zeros((0, 1, 2)) if kind == "text" else np.zeros((0, 4, 2))
     geometry = empty if geometry is None else geometry
     return Layer(role=role, kind=kind, z=z, paint=paint, geometry=geometry, **rest)
-
-
-def grow_extent(
-    extent: tuple[float, float, float, float], blocks: list[TextBlock], measure: Measure
-) -> tuple[float, float, float, float]:
-    """``extent`` grown to hold every string of ``blocks`` (blocks without a slant)."""
-    xmin, xmax, ymin, ymax = extent
-    for block in blocks:
-        for index in range(len(block)):
-            string, size, align, font = block.item(index)
-            x0, y0, x1, y1 = measure(string, size, align, font)
-            ax, ay = block.anchors[index]
-            xmin, xmax = min(xmin, ax + x0), max(xmax, ax + x1)
-            ymin, ymax = min(ymin, ay + y0), max(ymax, ay + y1)
-    return float(xmin), float(xmax), float(ymin), float(ymax)
 
 
 def hidden_shift(extent: tuple[float, float, float, float]) -> np.ndarray:

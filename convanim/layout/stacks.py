@@ -29,7 +29,15 @@ from ..spec import Spec
 from ..theme import Theme
 from ..values import Numbers, format_number
 from ._model import Drawing, Layer, Measure, Paint, TextBlock, points_to_units
-from .planes import Look, _annotations, _entry_points, _paint_lines, _Plane, caption_lines
+from .planes import (
+    Look,
+    _annotations,
+    _entry_points,
+    _paint_lines,
+    _Plane,
+    caption_lines,
+    grow_extent,
+)
 
 __all__ = [
     "MAX_PLANES",
@@ -295,14 +303,15 @@ class _PerFrame:
         self.starts = [0]
 
     def add(self, shapes: list[np.ndarray]) -> None:
-        shapes = [s for s in shapes if len(s)]
-        block = np.concatenate(shapes) if shapes else np.zeros((0, self.vertices, 2))
+        block = _joined(shapes, self.vertices)
         self.pieces.append(block)
         self.starts.append(self.starts[-1] + len(block))
 
     def motion(self) -> dict[str, np.ndarray]:
-        frames = np.concatenate(self.pieces) if self.pieces else np.zeros((0, self.vertices, 2))
-        return {"frames": frames, "frame_starts": np.array(self.starts)}
+        return {
+            "frames": _joined(self.pieces, self.vertices),
+            "frame_starts": np.array(self.starts),
+        }
 
 
 def stack_layout(
@@ -611,17 +620,12 @@ def stack_layout(
         lines=_caption_lines(spec) if caption else None,
     )
     for block in blocks:
-        for index in range(len(block)):
-            x0, y0, x1, y1 = measure(*block.item(index))
-            ax, ay = block.anchors[index]
-            xmin, xmax = min(xmin, ax + x0), max(xmax, ax + x1)
-            ymin, ymax = min(ymin, ay + y0), max(ymax, ay + y1)
         add("annotations", "text", 8, text, text=block)
     return Drawing(
         view=look.name,
         layers=tuple(layers),
         frames=len(frames),
-        extent=(float(xmin), float(xmax), float(ymin), float(ymax)),
+        extent=grow_extent((xmin, xmax, ymin, ymax), blocks, measure),
         border=theme.border + look.line_allowance,
         rounding="tex",
         theme=theme,
