@@ -107,7 +107,6 @@ class Animation:
         # animation draws lazily; save() checks its writer's work, and the notebook's
         # GIF is bounded by the embed limit, estimated from a few frames).
         chosen = check_request(spec, self._options, "draw")
-        self._frames = len(chosen)
         self._plan = the_plan if the_plan is not None else plan(spec)
         if self._options.frames is not None and self._options.style not in SCATTER_STYLES:
             self._plan = self._plan.select(chosen)
@@ -143,13 +142,10 @@ class Animation:
         return self._options
 
     def __len__(self) -> int:
-        # The style's frames (a scatter view's are stamps, not the plan's), selected; a
-        # stack of planes may animate a subset of the output channels.
-        if self._options.style in ("tutorial", "flat") and self._options.frames is None:
-            from .layout.stacks import animated_frames
+        # The style's frames, of this animation's plan (its frames already selected).
+        from .drawable import drawn_frames
 
-            return len(animated_frames(self._plan, self._options.out_channels_shown))
-        return self._frames
+        return drawn_frames(self._plan, _planned(self._options))
 
     def __repr__(self) -> str:
         return (

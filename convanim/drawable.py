@@ -7,7 +7,7 @@ import math
 from .errors import SpecError, invalid
 from .limits import check_array, check_work
 from .options import SCATTER_STYLES, STYLES, DrawOptions, frames_text, option
-from .plan import Plan
+from .plan import Plan, plan
 from .spec import Spec, drawing_refusal
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "check_separable",
     "check_size",
     "check_style",
+    "drawn_frames",
     "frame_count",
     "picture_size",
     "selected_frames",
@@ -178,6 +179,30 @@ def selected_frames(total: int, frames: slice | None) -> range:
             detail=" for this spec",
         )
     return chosen
+
+
+def drawn_frames(spec: Spec | Plan, options: DrawOptions) -> int:
+    """How many frames ``options.style`` draws of ``spec``, ``options.frames`` selected.
+
+    A scatter view's stamps (:func:`frame_count`), a matrix's or a separable block's
+    plan frames, and for a stack of planes the frames of the output channels it
+    animates (:func:`~convanim.layout.stacks.animated_frames`; a spec is planned for
+    that, a plan's own frames are counted).
+    """
+    from .blocks import Separable
+
+    the_spec = spec.spec if isinstance(spec, Plan) else spec
+    style = options.style
+    if isinstance(the_spec, Separable) or style == "matrix":
+        total = len(spec) if isinstance(spec, Plan) else the_spec.num_frames
+    elif style in SCATTER_STYLES:
+        total = frame_count(the_spec, style)
+    else:
+        from .layout.stacks import animated_frames
+
+        the_plan = spec if isinstance(spec, Plan) else plan(spec)
+        total = len(animated_frames(the_plan, options.out_channels_shown))
+    return len(selected_frames(total, options.frames))
 
 
 def picture_size(spec: Spec, options: DrawOptions) -> tuple[int, int]:

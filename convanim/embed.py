@@ -42,6 +42,7 @@ __all__ = [
     "check_defaults",
     "markdown_snippet",
     "parse_embed",
+    "player_fragment",
     "player_id",
     "render_files",
 ]
@@ -369,6 +370,16 @@ def _player_fragment(embed: Embed, player_id: str) -> str:
 def player_id(embed: Embed) -> str:
     """The id of the player in :attr:`Embed.file_name` (a page with it twice renames one)."""
     return Path(embed.file_name).stem
+
+
+def player_fragment(embed: Embed, path: Path, seen: dict[str, int]) -> str:
+    """The player's HTML fragment, read from ``path``; ``seen`` counts the players of
+    one page by file, so the same animation shown again gets ids of its own."""
+    fragment = path.read_text(encoding="utf-8")
+    count = seen[path.name] = seen.get(path.name, 0) + 1
+    if count > 1:
+        fragment = fragment.replace(player_id(embed), f"{player_id(embed)}-{count}")
+    return fragment
 
 
 def render_files(

@@ -42,9 +42,9 @@ from pathlib import Path
 import numpy as np
 
 from .blocks import Separable, separable
-from .drawable import check_request, frame_count, selected_frames
+from .drawable import check_request, drawn_frames
 from .errors import ManifestError, SpecError, invalid, shown
-from .options import OPTIONS, SCATTER_STYLES, DrawOptions, draw_option_names
+from .options import OPTIONS, DrawOptions, draw_option_names
 from .spec import Spec
 from .values import numbers
 
@@ -123,17 +123,7 @@ class GalleryEntry:
     def frames(self) -> int:
         """The animation's number of frames (its style's, without drawing it; a stack of
         many output channels animates only the channels it draws), selected."""
-        style = self.options.style
-        if isinstance(self.spec, Separable) or style == "matrix":
-            total = self.spec.num_frames
-        elif style in SCATTER_STYLES:
-            total = frame_count(self.spec, style)
-        else:
-            from .layout.stacks import animated_frames
-            from .plan import plan
-
-            total = len(animated_frames(plan(self.spec), self.options.out_channels_shown))
-        return len(selected_frames(total, self.options.frames))
+        return drawn_frames(self.spec, self.options)
 
     @property
     def filenames(self) -> list[str]:

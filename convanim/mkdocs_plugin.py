@@ -41,7 +41,15 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from .embed import MKDOCS, Embed, EmbedError, check_defaults, parse_embed, player_id, render_files
+from .embed import (
+    MKDOCS,
+    Embed,
+    EmbedError,
+    check_defaults,
+    parse_embed,
+    player_fragment,
+    render_files,
+)
 
 __all__ = ["ConvanimPlugin", "ConvanimPluginConfig"]
 
@@ -111,11 +119,7 @@ class ConvanimPlugin(BasePlugin[ConvanimPluginConfig]):
                 raise _page_error(page, first_line, error) from None
             self._used.add(animated.name)
             if embed.format == "html":
-                fragment = animated.read_text(encoding="utf-8")
-                count = seen[animated.name] = seen.get(animated.name, 0) + 1
-                if count > 1:  # the same animation twice on a page: its own ids
-                    fragment = fragment.replace(player_id(embed), f"{player_id(embed)}-{count}")
-                players.append(fragment)
+                players.append(player_fragment(embed, animated, seen))
                 body = f'<div class="convanim-slot" data-convanim-slot="{len(players) - 1}"></div>'
             else:
                 uri = f"{_ASSETS}/{animated.name}"

@@ -72,7 +72,7 @@ from .embed import (
     cache_name,
     check_defaults,
     parse_embed,
-    player_id,
+    player_fragment,
     render_files,
 )
 from .errors import SpecError, shown
@@ -319,12 +319,8 @@ class ConvanimDirective(SphinxDirective):
             video["loop"] = embed.render.get("loop", 0) == 0
             return video
         if embed.format == "html":
-            fragment = path.read_text(encoding="utf-8")
-            # The same animation twice on a page: the second player needs its own ids.
-            serial = self.env.temp_data.setdefault("convanim_players", {})
-            count = serial[path.name] = serial.get(path.name, 0) + 1
-            if count > 1:
-                fragment = fragment.replace(player_id(embed), f"{player_id(embed)}-{count}")
+            seen = self.env.temp_data.setdefault("convanim_players", {})
+            fragment = player_fragment(embed, path, seen)
             style = (
                 f' style="max-width: {embed.page["display_width"]}"'
                 if "display_width" in embed.page
