@@ -753,3 +753,35 @@ def test_random_manifests_write_everything_or_nothing(tmp_path_factory, entries,
     for name, data in before.items():
         assert after[name] == data, name
     count("random manifests (built, user files kept)", True)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        ["-i", "3", "-k", "3", "-s", "2", "--transposed", "--style", "scatter", "--values"],
+        [
+            "--separable",
+            "-i",
+            "3",
+            "-k",
+            "3",
+            "--in-channels",
+            "2",
+            "--out-channels",
+            "3",
+            "--labels",
+        ],
+    ],
+    ids=["scatter", "separable"],
+)
+def test_every_scene_class_draws_under_the_fixed_settings(tmp_path, spec):
+    # The scatter and separable scenes are their own classes: they too must build (text
+    # measured, layout made) under matplotlib's defaults, not the user's rc file.
+    clean, cwd = tmp_path / "clean", tmp_path / "cwd"
+    for folder in (clean, cwd):
+        folder.mkdir()
+    (cwd / "matplotlibrc").write_text(HOSTILE_RC)
+    for folder in (clean, cwd):
+        result = run_cli("render", *spec, "-q", "-o", str(folder / "x.png"), cwd=folder)
+        assert result.returncode == 0, result.stderr
+    assert (cwd / "x.png").read_bytes() == (clean / "x.png").read_bytes()

@@ -123,6 +123,13 @@ class BlittedScene:
 
     _rc: dict[str, object] | None = None  # fixed_rc() when the scene was built
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Every scene builds under the fixed settings, whatever subclass it is: set here
+        # once, so a new scene class cannot forget it.
+        super().__init_subclass__(**kwargs)
+        if "__init__" in cls.__dict__:
+            cls.__init__ = drawn_with_defaults(cls.__init__)
+
     def _draw(self, index: int) -> np.ndarray:
         with matplotlib_defaults(self._rc):
             return self._draw_fixed(index)

@@ -15,7 +15,6 @@ from ..plan import Plan, plan
 from ..spec import Spec
 from ..theme import TUTORIAL_THEME, Theme
 from ..values import numbers
-from ._blit import drawn_with_defaults
 from .mpl import DrawingScene, measure_for
 
 __all__ = ["MatrixScene", "matrix_figure"]
@@ -51,7 +50,6 @@ class MatrixScene(DrawingScene):
         ``"convolution"``.
     """
 
-    @drawn_with_defaults
     def __init__(
         self,
         spec: Spec | Plan,

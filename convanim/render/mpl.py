@@ -18,7 +18,7 @@ from matplotlib.path import Path as MplPath
 from ..drawable import check_size
 from ..layout import Drawing, Layer, unit_pixels
 from ..theme import Theme
-from ._blit import BlittedScene, drawn_with_defaults
+from ._blit import BlittedScene
 from ._text import EMPTY_PATH, compound, glyphs
 
 __all__ = ["DrawingScene", "measure_for", "text_path"]
@@ -121,7 +121,6 @@ class DrawingScene(BlittedScene):
         With ``canvas``: scale the drawing to the largest size that fits it.
     """
 
-    @drawn_with_defaults
     def __init__(
         self,
         drawing: Drawing,

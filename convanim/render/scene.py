@@ -23,7 +23,6 @@ from ..plan import Plan, plan
 from ..spec import Spec
 from ..theme import TUTORIAL_THEME, Theme
 from ..values import TUTORIAL_SEED, Numbers
-from ._blit import drawn_with_defaults
 from .mpl import DrawingScene, measure_for
 
 __all__ = ["Scene"]
@@ -64,7 +63,6 @@ class Scene(DrawingScene):
     ``frame_indices[j]`` (every plan frame unless some output channels are left out).
     """
 
-    @drawn_with_defaults
     def __init__(
         self,
         spec: Spec | Plan,
