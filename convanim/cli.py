@@ -329,7 +329,14 @@ def _render(args: argparse.Namespace) -> int:
 
     with track_commits() as committed:
         try:
-            written = save(spec, path, format=format, progress=progress, **write, **drawing)
+            try:
+                written = save(spec, path, format=format, progress=progress, **write, **drawing)
+            except (ValueError, OSError):
+                if _RECEIVED:
+                    # A library (matplotlib's C++ drawing) turned the signal into its own
+                    # error: the run was interrupted, and is said so.
+                    raise KeyboardInterrupt from None
+                raise
         except SpecError as error:
             if error.parameter == "duration" and args.fps is not None:
                 raise _Exit(_fps_message(args.fps, path, format)) from None

@@ -785,3 +785,27 @@ def test_every_scene_class_draws_under_the_fixed_settings(tmp_path, spec):
         result = run_cli("render", *spec, "-q", "-o", str(folder / "x.png"), cwd=folder)
         assert result.returncode == 0, result.stderr
     assert (cwd / "x.png").read_bytes() == (clean / "x.png").read_bytes()
+
+
+def test_a_signal_a_library_turns_into_its_own_error_is_still_an_interruption(
+    tmp_path, capsys, monkeypatch
+):
+    # Seen in CI: Ctrl-C inside matplotlib's C++ drawing came back as "ValueError:
+    # Invalid affine transformation matrix", and the CLI said error, exit 2.
+    import convanim.render as render
+
+    target = tmp_path / "x.gif"
+
+    def converting(*args, **kwargs):
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.01)
+        except KeyboardInterrupt:
+            raise ValueError("Invalid affine transformation matrix") from None
+        raise AssertionError("the signal was not delivered")
+
+    monkeypatch.setattr(render, "scene", converting)
+    status = cli.main(["render", "-i", "4", "-k", "3", "-q", "-o", str(target)])
+    assert status == 130
+    assert capsys.readouterr().err == "convanim: interrupted; no file was written\n"
+    assert not target.exists()
