@@ -266,7 +266,9 @@ def _requested(
     """Bound the work (:func:`~convanim.drawable.check_request`) before anything is
     planned; a still plans and lays out its one frame alone. The options and frame
     to draw with."""
-    chosen = check_request(spec, options, writer.name if writer.animated else "draw")
+    chosen = check_request(
+        spec, options, writer.name if writer.animated else "draw", still=not writer.animated
+    )
     if not writer.animated and options.style != "matrix":
         last = len(chosen) - 1
         frame = replace(option("frame"), low=0, high=last).check(0 if frame is None else frame)

@@ -235,7 +235,9 @@ def picture_size(spec: Spec, options: DrawOptions) -> tuple[int, int]:
     return size
 
 
-def check_request(spec: Spec | Plan, options: DrawOptions, writer: str = "draw") -> range:
+def check_request(
+    spec: Spec | Plan, options: DrawOptions, writer: str = "draw", *, still: bool = False
+) -> range:
     """Refuse, before anything is planned or drawn, a request that cannot be met.
 
     In order: a spec the renderers cannot draw, a frame selection outside the plan,
@@ -252,6 +254,9 @@ def check_request(spec: Spec | Plan, options: DrawOptions, writer: str = "draw")
     writer : str
         The writer's name, whose cost per frame the estimate uses (``"draw"``: frames
         alone, as :func:`convanim.render.render` gives them).
+    still : bool
+        The request draws one frame of the selection (a PNG, SVG or PDF): the bound on
+        work counts that frame, not the animation's.
 
     Returns
     -------
@@ -276,7 +281,8 @@ def check_request(spec: Spec | Plan, options: DrawOptions, writer: str = "draw")
             total = len(spec) if isinstance(spec, Plan) else the_spec.num_frames
     chosen = selected_frames(total, options.frames)
     size = picture_size(the_spec, options)
-    check_work(len(chosen), size, writer=writer, allow_long=options.allow_long, total=total)
+    drawn = 1 if still else len(chosen)
+    check_work(drawn, size, writer=writer, allow_long=options.allow_long, total=total)
     dpi = float(options.dpi if options.dpi is not None else 150.0)
     check_size(*size, dpi)
     if options.numbered or options.style == "matrix":

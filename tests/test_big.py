@@ -108,6 +108,14 @@ def test_too_much_work_is_refused_at_once_naming_the_ways_out(args, frames, tmp_
     assert not list(tmp_path.iterdir())  # nothing written
 
 
+@pytest.mark.parametrize("still", ["x.png", "x.svg"])
+def test_a_still_of_a_long_animation_is_one_frame_of_work(still, tmp_path):
+    # The bound counts what is drawn: one frame, whatever the animation's length.
+    result = cli(["render", "-i", "144", "-k", "3", "--dpi", "10", "-o", still, "-q"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / still).stat().st_size > 0
+
+
 def test_allow_long_and_frames_lift_the_bound(tmp_path):
     spec = Spec("conv", 64, 3)
     options = DrawOptions()
@@ -433,8 +441,11 @@ class _WithoutHints:
     def frames_rgba(self):
         return self._scene.frames_rgba()
 
+    def frame_rgba(self, index):  # the GIF writer's palette samples
+        return self._scene.frame_rgba(index)
 
-@pytest.mark.parametrize("name", ["apng", "webp", "mp4"])
+
+@pytest.mark.parametrize("name", ["gif", "apng", "webp", "mp4"])
 @pytest.mark.parametrize("spec", [Spec("conv", 6, 3, stride=2, padding=1), Spec("conv", 9, 3)])
 def test_the_scenes_changed_rectangles_give_the_same_file(name, spec, tmp_path):
     from convanim.writers import WriteOptions, writers

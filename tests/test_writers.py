@@ -525,3 +525,20 @@ def test_memory_stays_flat_with_more_frames(tmp_path: Path, name: str) -> None:
     raw = (many - few) * width * height * 3
     # Only what is kept per frame may grow: nothing but the file's bytes, on disk.
     assert large - small < raw / 4, f"peak {small:,} -> {large:,} bytes; raw frames {raw:,}"
+
+
+@pytest.mark.parametrize("height", [1, 63, 64, 65, 300])
+def test_colours_counted_in_bands_are_those_of_the_whole_frames(height):
+    # The palette counts a band of rows at a time (flat memory at any picture size):
+    # the counts must be exactly np.unique's over the whole sample frames.
+    from convanim.writers._palette import count_colors, rgb_keys
+
+    rng = np.random.default_rng(height)
+    shades = rng.integers(0, 256, size=(40, 4), dtype=np.uint8)
+    samples = [shades[rng.integers(0, 40, size=(height, 37))] for _ in range(3)]
+    samples.append(samples[0][:, :, :3].copy())  # RGB too
+    unique, counts = count_colors(iter(samples))
+    expected = np.unique(np.concatenate([rgb_keys(s) for s in samples]), return_counts=True)
+    np.testing.assert_array_equal(unique, expected[0])
+    np.testing.assert_array_equal(counts, expected[1])
+    assert counts.dtype == np.int64

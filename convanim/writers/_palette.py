@@ -9,7 +9,7 @@ Colours beyond the palette's size map to their nearest palette entry.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -32,21 +32,50 @@ def rgb_keys(pixels: np.ndarray) -> np.ndarray:
     return padded.view("<u4").reshape(-1)
 
 
+_ROWS = 64  # rows counted at once: a few MB of keys at any picture width
+
+
+def count_colors(samples: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Every colour of the sample frames (as :func:`rgb_keys`) and how many pixels have it.
+
+    Samples are read one at a time (a generator may draw each as it is asked) and
+    counted a band of rows at a time, so memory follows the number of distinct
+    colours (a few thousand), not the pictures' size.
+    """
+    unique = np.empty(0, dtype=np.uint32)
+    counts = np.empty(0, dtype=np.int64)
+    for sample in samples:
+        for start in range(0, sample.shape[0], _ROWS):
+            band_unique, band_counts = np.unique(
+                rgb_keys(np.ascontiguousarray(sample[start : start + _ROWS])),
+                return_counts=True,
+            )
+            merged, inverse = np.unique(
+                np.concatenate([unique, band_unique.astype(np.uint32)]), return_inverse=True
+            )
+            counts = np.bincount(
+                inverse.reshape(-1), weights=np.concatenate([counts, band_counts]),
+                minlength=len(merged),
+            ).astype(np.int64)  # fmt: skip
+            unique = merged
+    return unique, counts
+
+
 class Palette:
     """Up to ``size`` (at most 255) exact colours chosen from sample frames.
 
     Parameters
     ----------
-    samples : sequence of ndarray (H, W, 3) uint8
-        Frames representative of the animation (e.g. first, middle and last).
+    samples : iterable of ndarray (H, W, 3) or (H, W, 4) uint8
+        Frames representative of the animation (e.g. first, middle and last), read
+        one at a time.
     size : int
         Most colours to keep; index 255 is never used, so GIF can make it transparent.
     """
 
-    def __init__(self, samples: Sequence[np.ndarray], size: int = 255) -> None:
+    def __init__(self, samples: Iterable[np.ndarray], size: int = 255) -> None:
         size = min(size, 255)
-        keys = np.concatenate([rgb_keys(sample) for sample in samples])
-        unique, counts = np.unique(keys, return_counts=True)
+        unique, counts = count_colors(samples)
         # Most frequent first; ties broken by colour value so the choice is deterministic.
         order = np.lexsort((unique, -counts))[:size]
         chosen = np.sort(unique[order])

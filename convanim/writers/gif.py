@@ -9,6 +9,7 @@ place for the next (disposal 1): the tutorial's frames differ in a few small reg
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from PIL import GifImagePlugin, Image
 
 from ..spec import SpecError
 from . import FrameSource, WriteOptions, Writer, register, transparent
+from ._changes import changed_frames, count_frames, rgba_frames
 from ._palette import Palette, rgb_keys
 
 TRANSPARENT = 255
@@ -58,17 +60,16 @@ def _frame_bytes(
     return b"".join(GifImagePlugin.getdata(image, offset=offset, **params))
 
 
-def sample_frames(source: FrameSource) -> list[np.ndarray]:
-    """First, middle and last frames: every kind of element the animation draws."""
+def sample_frames(source: FrameSource) -> Iterator[np.ndarray]:
+    """First, middle and last frames: every kind of element the animation draws.
+
+    Drawn one at a time, as the palette counts them: three large frames are never
+    held at once.
+    """
     count = len(source)
     frame = getattr(source, "frame_rgba", None) or source.frame
-    return [frame(index) for index in sorted({0, count // 2, count - 1})]
-
-
-def _frames_for_indexing(source: FrameSource):
-    # RGBA frames read as one uint32 per pixel: no per-channel work before the lookup.
-    frames_rgba = getattr(source, "frames_rgba", None)
-    return frames_rgba() if callable(frames_rgba) else source.frames()
+    for index in sorted({0, count // 2, count - 1}):
+        yield frame(index)
 
 
 def _bounds(changed: np.ndarray) -> tuple[int, int, int, int] | None:
@@ -105,38 +106,56 @@ def write_gif(source: FrameSource, path: Path, options: WriteOptions) -> None:
     with open(path, "wb") as file:
         file.write(_header(width, height, palette, options.loop))
         previous_keys = indices = None
-        for frame in _frames_for_indexing(source):
-            keys = rgb_keys(frame).reshape(height, width)
+        for frame, rect in count_frames(source, changed_frames(source)):
             if indices is None:
-                indices = palette.index_keys(keys)
+                previous_keys = rgb_keys(np.ascontiguousarray(frame)).reshape(height, width)
+                indices = palette.index_keys(previous_keys)
                 file.write(_frame_bytes(indices, (0, 0), delay_cs, transparent=False))
-                previous_keys = keys.copy()
                 continue
-            # A frame changes a few percent of the pixels: look up only the rectangle
-            # whose colours changed, then keep the pixels whose palette index changed.
-            box = _bounds(keys != previous_keys)
-            changed = None
-            if box is not None:
-                top, bottom, left, right = box
-                fresh = palette.index_keys(keys[top:bottom, left:right])
-                differs = fresh != indices[top:bottom, left:right]
-                inner = _bounds(differs)
-                if inner is not None:
-                    changed = (top + inner[0], top + inner[1], left + inner[2], left + inner[3])
-                indices[top:bottom, left:right] = fresh
-                previous_keys[top:bottom, left:right] = keys[top:bottom, left:right]
+            # Outside the rectangle the source names, the frame equals the one before,
+            # so a frame costs its moving area, not the picture. Within it, look up only
+            # the pixels whose colour changed, then keep those whose index changed.
+            changed = _changed_indices(frame, rect, previous_keys, indices, palette)
             if changed is None:
                 # Nothing moved: a 1x1 transparent patch keeps the frame's timing.
                 patch = np.full((1, 1), TRANSPARENT, dtype=np.uint8)
                 file.write(_frame_bytes(patch, (0, 0), delay_cs, transparent=True))
                 continue
-            top, bottom, left, right = changed
-            patch = indices[top:bottom, left:right].copy()
-            patch[~differs[top - box[0] : bottom - box[0], left - box[2] : right - box[2]]] = (
-                TRANSPARENT
-            )
-            file.write(_frame_bytes(patch, (left, top), delay_cs, transparent=True))
+            patch, offset = changed
+            file.write(_frame_bytes(patch, offset, delay_cs, transparent=True))
         file.write(b";")
+
+
+def _changed_indices(
+    frame: np.ndarray,
+    rect: tuple[int, int, int, int],
+    previous_keys: np.ndarray,
+    indices: np.ndarray,
+    palette: Palette,
+) -> tuple[np.ndarray, tuple[int, int]] | None:
+    """The patch of palette indices to store for ``frame`` and its (x, y), or None.
+
+    ``previous_keys`` and ``indices`` hold the last frame's colours and indices; both
+    are brought up to date. Unchanged pixels in the patch are transparent.
+    """
+    top, bottom, left, right = rect
+    keys = rgb_keys(np.ascontiguousarray(frame[top:bottom, left:right]))
+    keys = keys.reshape(bottom - top, right - left)
+    box = _bounds(keys != previous_keys[top:bottom, left:right])
+    if box is None:
+        return None
+    keys = keys[box[0] : box[1], box[2] : box[3]]
+    top, bottom, left, right = top + box[0], top + box[1], left + box[2], left + box[3]
+    fresh = palette.index_keys(keys)
+    differs = fresh != indices[top:bottom, left:right]
+    indices[top:bottom, left:right] = fresh
+    previous_keys[top:bottom, left:right] = keys
+    inner = _bounds(differs)
+    if inner is None:
+        return None
+    patch = fresh[inner[0] : inner[1], inner[2] : inner[3]].copy()
+    patch[~differs[inner[0] : inner[1], inner[2] : inner[3]]] = TRANSPARENT
+    return patch, (left + inner[2], top + inner[0])
 
 
 OPAQUE = 128  # alpha from which a pixel is drawn; below it, the transparent index
@@ -150,17 +169,12 @@ def _write_transparent(
     A pixel cannot turn transparent again in a frame left in place (disposal 1), so each
     frame is whole and cleared to the background after it shows (disposal 2).
     """
-    frame_rgba = getattr(source, "frame_rgba", None) or source.frame
-    count = len(source)
-    samples = []
-    for index in sorted({0, count // 2, count - 1}):
-        sample = frame_rgba(index)
-        samples.append(np.ascontiguousarray(sample[sample[..., 3] >= OPAQUE])[None])
-    palette = Palette(samples, size=255)
+    opaque = (sample[sample[..., 3] >= OPAQUE][None] for sample in sample_frames(source))
+    palette = Palette(opaque, size=255)
     width, height = source.size
     with open(path, "wb") as file:
         file.write(_header(width, height, palette, options.loop))
-        for frame in _frames_for_indexing(source):
+        for frame in count_frames(source, rgba_frames(source)):
             indices = palette.index_keys(rgb_keys(frame)).reshape(height, width)
             indices[frame[..., 3] < OPAQUE] = TRANSPARENT
             file.write(_frame_bytes(indices, (0, 0), delay_cs, transparent=True, disposal=2))
