@@ -102,6 +102,68 @@ def _artist(layer: Layer):
     )
 
 
+class _MovingExtents:
+    """The canvas rectangle the moving layers cover in a frame, from their geometry.
+
+    Rows count from the top (as the Agg buffer's); a margin covers line widths, miter
+    joins and anti-aliasing, as :meth:`BlittedScene._moving_box` does from artists.
+    A translated layer's box is its frame-0 box plus the frame's shift.
+    """
+
+    def __init__(self, layers, text_bases, artists, *, origin, unit_px, dpi, size) -> None:
+        self._layers = []
+        for layer, artist in zip(layers, artists, strict=True):
+            if layer.kind == "text":
+                vertices, codes = text_bases[id(artist)]
+                # CLOSEPOLY and STOP vertices are placeholders, not drawn points.
+                drawn = vertices[(codes != MplPath.CLOSEPOLY) & (codes != MplPath.STOP)]
+                width = 0.0
+            else:
+                drawn = layer.geometry.reshape(-1, 2) if layer.shift is not None else None
+                width = mpl_points(layer.paint.width) if layer.paint.edge is not None else 0.0
+            base = None
+            if drawn is not None:
+                base = (
+                    np.array([*drawn.min(axis=0), *drawn.max(axis=0)])
+                    if len(drawn)
+                    else np.full(4, np.nan)
+                )
+            margin = 4 * width * dpi / 72 + 3
+            self._layers.append((layer, base, margin))
+        self._origin = np.array([origin[0], origin[1], origin[0], origin[1]])
+        self._unit_px, self._size = unit_px, size
+
+    def box(self, index: int) -> tuple[int, int, int, int] | None:
+        """(left, top, right, bottom) in pixels of frame ``index``, or None if empty."""
+        width, height = self._size
+        left = top = np.inf
+        right = bottom = -np.inf
+        for layer, base, margin in self._layers:
+            if base is not None:
+                extent = base + np.tile(layer.shift[index], 2)
+            else:
+                shapes = layer.at(index).reshape(-1, 2)
+                if not len(shapes):
+                    continue
+                extent = np.array([*shapes.min(axis=0), *shapes.max(axis=0)])
+            if not np.all(np.isfinite(extent)):
+                continue
+            x0, y0, x1, y1 = (extent - self._origin) * self._unit_px
+            left, right = min(left, x0 - margin), max(right, x1 + margin)
+            top, bottom = min(top, height - y1 - margin), max(bottom, height - y0 + margin)
+        if not np.isfinite(left):
+            return None
+        box = (
+            max(0, int(np.floor(left))),
+            max(0, int(np.floor(top))),
+            min(width, int(np.ceil(right))),
+            min(height, int(np.ceil(bottom))),
+        )
+        if box[2] <= box[0] or box[3] <= box[1]:
+            return None
+        return box
+
+
 class DrawingScene(BlittedScene):
     """Frames of a drawing; a :class:`~convanim.writers.FrameSource`.
 
@@ -186,6 +248,15 @@ class DrawingScene(BlittedScene):
                 compound([(path.vertices, path.codes) for path in paths if len(path.vertices) > 1])
             )
         self._moving = moving
+        self._moving_extents = _MovingExtents(
+            [layer for layer, _ in self.artists if layer.moving],
+            self._text_bases,
+            [artist for layer, artist in self.artists if layer.moving],
+            origin=(axes.get_xlim()[0], axes.get_ylim()[0]),
+            unit_px=unit_px,
+            dpi=self.dpi,
+            size=self.size,
+        )
         self.canvas.draw()
         self._background = self.canvas.copy_from_bbox(figure.bbox)
 
@@ -240,7 +311,14 @@ class DrawingScene(BlittedScene):
     def __len__(self) -> int:
         return self.drawing.frames
 
+    def _moving_box(self) -> tuple[int, int, int, int] | None:
+        # From the layers' own coordinates: no matplotlib extents per artist per frame.
+        return self._moving_extents.box(self._box_frame)
+
+    _box_frame = 0
+
     def _update(self, index: int) -> None:
+        self._box_frame = index
         for layer, artist in self.artists:
             if not layer.moving:
                 continue
