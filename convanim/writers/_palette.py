@@ -80,12 +80,35 @@ class Palette:
         order = np.lexsort((unique, -counts))[:size]
         chosen = np.sort(unique[order])
         self.colors = chosen.astype("<u4").view(np.uint8).reshape(-1, 4)[:, :3].copy()
-        # A lookup table over all 2**24 colours, filled in as colours are first seen.
+        # A lookup table over all 2**24 colours, filled in as colours are first seen:
+        # the samples' colours at once (the tints beyond the palette's size among them),
+        # so a frame rarely brings one to resolve.
         self._lookup = np.full(1 << 24, _UNKNOWN, dtype=np.uint8)
         self._lookup[chosen] = np.arange(len(chosen), dtype=np.uint8)
+        self._colors_int = self.colors.astype(np.int32)
+        self._norms = (self._colors_int**2).sum(axis=1)
+        tints = unique[self._lookup[unique] == _UNKNOWN]
+        self._lookup[tints] = self._nearest(tints)
 
     def __len__(self) -> int:
         return len(self.colors)
+
+    def _nearest(self, keys: np.ndarray) -> np.ndarray:
+        """Index of the nearest palette colour (squared RGB distance, lowest index on a
+        tie) of each of ``keys``, distinct :func:`rgb_keys` integers."""
+        nearest = np.empty(len(keys), dtype=np.uint8)
+        # |rgb - c|^2 = |rgb|^2 - 2 rgb.c + |c|^2, the first term the same for every c:
+        # three outer products in int32 (exact), in chunks whose table stays in cache.
+        for start in range(0, len(keys), 1024):
+            chunk = np.ascontiguousarray(keys[start : start + 1024], dtype="<u4")
+            rgb = chunk.view(np.uint8).reshape(-1, 4)[:, :3].astype(np.int32)
+            distance = np.multiply.outer(rgb[:, 0], self._colors_int[:, 0])
+            distance += np.multiply.outer(rgb[:, 1], self._colors_int[:, 1])
+            distance += np.multiply.outer(rgb[:, 2], self._colors_int[:, 2])
+            distance *= -2
+            distance += self._norms
+            nearest[start : start + 1024] = distance.argmin(axis=1)
+        return nearest
 
     def index(self, frame: np.ndarray) -> np.ndarray:
         """Palette index of every pixel of an RGB or RGBA ``frame``, shape (H, W), uint8."""
@@ -94,19 +117,12 @@ class Palette:
 
     def index_keys(self, keys: np.ndarray) -> np.ndarray:
         """Palette index of colours given as :func:`rgb_keys` integers (any shape)."""
-        indices = self._lookup[keys]
-        unknown = indices == _UNKNOWN
-        if unknown.any():
+        indices = np.take(self._lookup, keys)
+        # Palette indices are below 255: the maximum alone tells whether any is unknown.
+        if indices.size and indices.max() == _UNKNOWN:
+            unknown = indices == _UNKNOWN
             new, inverse = np.unique(keys[unknown], return_inverse=True)
-            nearest = np.empty(len(new), dtype=np.uint8)
-            colors = self.colors.astype(np.int32)
-            # In chunks: a frame can bring thousands of new anti-aliased tints, and the
-            # distance table should stay small whatever the frame size.
-            for start in range(0, len(new), 1024):
-                chunk = new[start : start + 1024].astype("<u4")
-                rgb = chunk.view(np.uint8).reshape(-1, 4)[:, :3].astype(np.int32)
-                distance = ((rgb[:, None, :] - colors[None]) ** 2).sum(-1)
-                nearest[start : start + 1024] = distance.argmin(axis=1)
+            nearest = self._nearest(new)
             self._lookup[new] = nearest
             indices[unknown] = nearest[inverse.reshape(-1)]
         return indices
