@@ -392,8 +392,11 @@ def test_a_still_of_a_selection_shows_the_selections_frame(tmp_path):
 
 # -- a frame restores only the area its moving artists cover -----------------------------
 def whole_restore(the_scene):
-    """The same scene drawing every frame over the whole background (the reference)."""
+    """The same scene drawing every frame over the whole background, every moving
+    artist drawn by matplotlib itself (the reference: no restored rectangle, no
+    replayed renderer calls)."""
     the_scene._moving_box = lambda: None
+    the_scene._replaying = False
     return the_scene
 
 
@@ -413,6 +416,9 @@ def whole_restore(the_scene):
         (Spec("conv", 5, 3, stride=2), {"width": 333, "transparent": True}),
         (Spec("conv_transpose", 3, 3, stride=2), {"style": "scatter", "values": True}),
         (Spec("conv_transpose", 2, 3, stride=2), {"style": "scatter_gather"}),
+        (Spec("conv", 4, 3, in_channels=2, out_channels=3, groups=1), {}),
+        (Spec("conv", 4, 3, in_channels=2, out_channels=2, groups=2), {"style": "flat", "values": True}),
+        (Spec("conv", (7,), (3,), padding=(1,)), {"style": "flat", "values": True, "theme": "print"}),
     ],
 )
 def test_restoring_the_moving_area_gives_the_whole_restores_pixels(spec, options):

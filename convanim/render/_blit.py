@@ -85,6 +85,78 @@ def drawn_with_defaults(init: Callable) -> Callable:
     return build
 
 
+class _Recorder:
+    """Stands in for the renderer while an artist draws: forwards and keeps the calls."""
+
+    def __init__(self, renderer) -> None:
+        self._renderer = renderer
+        self.calls: list[tuple] = []
+
+    def __getattr__(self, name: str):
+        if name.startswith("draw_"):
+            self.calls.append((name,))  # a kind of drawing _Replay does not repeat
+        return getattr(self._renderer, name)
+
+    def draw_path_collection(self, gc, master_transform, paths, *args, **kwargs) -> None:
+        self.calls.append(("collection", gc, master_transform, paths, args, kwargs))
+        self._renderer.draw_path_collection(gc, master_transform, paths, *args, **kwargs)
+
+    def draw_path(self, gc, path, transform, rgbFace=None) -> None:
+        self.calls.append(("path", gc, path, transform, rgbFace))
+        self._renderer.draw_path(gc, path, transform, rgbFace)
+
+
+class _Replay:
+    """One moving artist's drawing, repeated with its new paths and nothing else.
+
+    Per frame only a moving artist's paths change (its colours, widths, clip and
+    transform are the scene's), so the renderer call matplotlib made for it once is
+    made again with the current paths: the same call, the same pixels, without the
+    artist's per-draw work (properties, transforms, graphics context), which is most
+    of a frame at the tutorial's size. Only the plain cases are replayed: a collection
+    drawn as one ``draw_path_collection`` of its own paths (after matplotlib's empty
+    probe), a patch drawn as one ``draw_path`` of its own path; a collection of one
+    path, which matplotlib may draw as markers instead, draws itself that frame.
+    """
+
+    __slots__ = ("_artist", "_call", "_collection")
+
+    def __init__(self, artist, call: tuple, collection: bool) -> None:
+        self._artist, self._call, self._collection = artist, call, collection
+
+    @classmethod
+    def record(cls, artist, renderer) -> _Replay | None:
+        """Draw ``artist`` and keep its call, or None if it is not a plain case."""
+        recorder = _Recorder(renderer)
+        artist.draw(recorder)
+        calls = recorder.calls
+        if isinstance(artist, Collection):
+            paths = artist.get_paths()
+            plain = (
+                len(calls) == 2
+                and calls[0][0] == calls[1][0] == "collection"
+                and not calls[0][3]
+                and calls[1][3] is paths
+                and len(paths) != 1
+            )
+            return cls(artist, calls[1], True) if plain else None
+        plain = len(calls) == 1 and calls[0][0] == "path" and calls[0][2] is artist.get_path()
+        return cls(artist, calls[0], False) if plain else None
+
+    def draw(self, renderer) -> bool:
+        """Draw the artist's current paths; False if this frame needs its own draw."""
+        if self._collection:
+            paths = self._artist.get_paths()
+            if len(paths) == 1:
+                return False
+            _, gc, master_transform, _, args, kwargs = self._call
+            renderer.draw_path_collection(gc, master_transform, paths, *args, **kwargs)
+        else:
+            _, gc, _, transform, face = self._call
+            renderer.draw_path(gc, self._artist.get_path(), transform, face)
+        return True
+
+
 class BlittedScene:
     """Frame machinery for a scene; a :class:`~convanim.writers.FrameSource`.
 
@@ -161,10 +233,34 @@ class BlittedScene:
                 self._background, bbox=(left, top, right, bottom), xy=(origin_x, origin_y)
             )
             self._changed = (top, bottom, left, right)
-        for artist in self._moving:
-            self.axes.draw_artist(artist)
+        self._draw_moving()
         self._drawn_box = box
         return np.asarray(self.canvas.buffer_rgba())
+
+    # Replay the moving artists' renderer calls (see _Replay); False: let every artist
+    # draw itself each frame, as matplotlib does (the tests compare both).
+    _replaying = True
+    _replays: dict[int, _Replay | None] | None = None
+
+    def _draw_moving(self) -> None:
+        renderer = self.canvas.get_renderer()
+        replays = self._replays
+        if (
+            replays is None
+            or not self._replaying
+            or getattr(self, "_replay_renderer", None) is not renderer
+        ):
+            replays = self._replays = {}
+            self._replay_renderer = renderer
+        for artist in self._moving:
+            key = id(artist)
+            replay = replays.get(key)
+            if replay is not None and replay.draw(renderer):
+                continue
+            if not self._replaying or key in replays:  # not replayable: matplotlib draws
+                artist.draw(renderer)
+                continue
+            replays[key] = _Replay.record(artist, renderer)
 
     def _moving_box(self) -> tuple[int, int, int, int] | None:
         """The canvas rectangle (left, top, right, bottom) the moving artists cover,
