@@ -9,6 +9,7 @@ Colours beyond the palette's size map to their nearest palette entry.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 
 import numpy as np
@@ -32,7 +33,7 @@ def rgb_keys(pixels: np.ndarray) -> np.ndarray:
     return padded.view("<u4").reshape(-1)
 
 
-_ROWS = 64  # rows counted at once: a few MB of keys at any picture width
+_BAND_PIXELS = 1 << 18  # pixels counted at once: a megabyte of keys at any picture size
 
 
 def count_colors(samples: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -45,9 +46,10 @@ def count_colors(samples: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]
     unique = np.empty(0, dtype=np.uint32)
     counts = np.empty(0, dtype=np.int64)
     for sample in samples:
-        for start in range(0, sample.shape[0], _ROWS):
+        rows = max(1, _BAND_PIXELS // max(1, sample.shape[1]))
+        for start in range(0, sample.shape[0], rows):
             band_unique, band_counts = np.unique(
-                rgb_keys(np.ascontiguousarray(sample[start : start + _ROWS])),
+                rgb_keys(np.ascontiguousarray(sample[start : start + rows])),
                 return_counts=True,
             )
             merged, inverse = np.unique(
@@ -59,6 +61,19 @@ def count_colors(samples: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]
             ).astype(np.int64)  # fmt: skip
             unique = merged
     return unique, counts
+
+
+# Lookup tables of released palettes, each all _UNKNOWN again: an animation's GIF
+# need not allocate and fill 16 MB (a few ms, as much as a small GIF's frames).
+_FREE_TABLES: list[np.ndarray] = []
+_TABLES_LOCK = threading.Lock()
+
+
+def _take_table() -> np.ndarray:
+    with _TABLES_LOCK:
+        if _FREE_TABLES:
+            return _FREE_TABLES.pop()
+    return np.full(1 << 24, _UNKNOWN, dtype=np.uint8)
 
 
 class Palette:
@@ -83,12 +98,34 @@ class Palette:
         # A lookup table over all 2**24 colours, filled in as colours are first seen:
         # the samples' colours at once (the tints beyond the palette's size among them),
         # so a frame rarely brings one to resolve.
-        self._lookup = np.full(1 << 24, _UNKNOWN, dtype=np.uint8)
+        self._lookup = _take_table()
         self._lookup[chosen] = np.arange(len(chosen), dtype=np.uint8)
         self._colors_int = self.colors.astype(np.int32)
         self._norms = (self._colors_int**2).sum(axis=1)
         tints = unique[self._lookup[unique] == _UNKNOWN]
         self._lookup[tints] = self._nearest(tints)
+        self._filled = [chosen, tints]  # what release() clears
+
+    def release(self) -> None:
+        """Hand the 16 MB lookup table on to the next palette; this one is done.
+
+        Clearing the few thousand entries it filled is far cheaper than a new table.
+        Optional: a palette not released leaves its table to the garbage collector.
+        """
+        table, self._lookup = self._lookup, None
+        if table is None:
+            return
+        for keys in self._filled:
+            table[keys] = _UNKNOWN
+        with _TABLES_LOCK:
+            if len(_FREE_TABLES) < 2:
+                _FREE_TABLES.append(table)
+
+    def __enter__(self) -> Palette:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()
 
     def __len__(self) -> int:
         return len(self.colors)
@@ -124,5 +161,6 @@ class Palette:
             new, inverse = np.unique(keys[unknown], return_inverse=True)
             nearest = self._nearest(new)
             self._lookup[new] = nearest
+            self._filled.append(new)
             indices[unknown] = nearest[inverse.reshape(-1)]
         return indices

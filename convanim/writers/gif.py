@@ -101,9 +101,8 @@ def write_gif(source: FrameSource, path: Path, options: WriteOptions) -> None:
     if transparent(source):
         _write_transparent(source, path, options, delay_cs)
         return
-    palette = Palette(sample_frames(source), size=255)
     width, height = source.size
-    with open(path, "wb") as file:
+    with Palette(sample_frames(source), size=255) as palette, open(path, "wb") as file:
         file.write(_header(width, height, palette, options.loop))
         previous_keys = indices = None
         for frame, rect in count_frames(source, changed_frames(source)):
@@ -170,9 +169,8 @@ def _write_transparent(
     frame is whole and cleared to the background after it shows (disposal 2).
     """
     opaque = (sample[sample[..., 3] >= OPAQUE][None] for sample in sample_frames(source))
-    palette = Palette(opaque, size=255)
     width, height = source.size
-    with open(path, "wb") as file:
+    with Palette(opaque, size=255) as palette, open(path, "wb") as file:
         file.write(_header(width, height, palette, options.loop))
         for frame in count_frames(source, rgba_frames(source)):
             indices = palette.index_keys(rgb_keys(frame)).reshape(height, width)
