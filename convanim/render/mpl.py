@@ -111,7 +111,12 @@ class _MovingExtents:
     """
 
     def __init__(self, layers, text_bases, artists, *, origin, unit_px, dpi, size) -> None:
-        self._layers = []
+        self._origin = np.array([origin[0], origin[1], origin[0], origin[1]])
+        self._unit_px, self._size = unit_px, size
+        self._replaced = []  # (layer, margin): geometry read per frame
+        # Translated layers, united for every frame at once: (F, 4) left, bottom,
+        # right, top in pixels from the bottom-left (margins included).
+        self._translated: np.ndarray | None = None
         for layer, artist in zip(layers, artists, strict=True):
             if layer.kind == "text":
                 vertices, codes = text_bases[id(artist)]
@@ -121,43 +126,44 @@ class _MovingExtents:
             else:
                 drawn = layer.geometry.reshape(-1, 2) if layer.shift is not None else None
                 width = mpl_points(layer.paint.width) if layer.paint.edge is not None else 0.0
-            base = None
-            if drawn is not None:
-                base = (
-                    np.array([*drawn.min(axis=0), *drawn.max(axis=0)])
-                    if len(drawn)
-                    else np.full(4, np.nan)
-                )
             margin = 4 * width * dpi / 72 + 3
-            self._layers.append((layer, base, margin))
-        self._origin = np.array([origin[0], origin[1], origin[0], origin[1]])
-        self._unit_px, self._size = unit_px, size
+            if drawn is None:
+                self._replaced.append((layer, margin))
+                continue
+            if not len(drawn) or not np.all(np.isfinite(drawn)):
+                continue  # nothing drawn, ever
+            low = (drawn.min(axis=0) - self._origin[:2]) * unit_px - margin
+            high = (drawn.max(axis=0) - self._origin[:2]) * unit_px + margin
+            shift = np.asarray(layer.shift, dtype=np.float64) * unit_px
+            boxes = np.concatenate([low + shift, high + shift], axis=1)
+            if self._translated is None:
+                self._translated = boxes
+            else:
+                united = self._translated
+                np.minimum(united[:, :2], boxes[:, :2], out=united[:, :2])
+                np.maximum(united[:, 2:], boxes[:, 2:], out=united[:, 2:])
 
     def box(self, index: int) -> tuple[int, int, int, int] | None:
         """(left, top, right, bottom) in pixels of frame ``index``, or None if empty."""
         width, height = self._size
-        left = top = np.inf
-        right = bottom = -np.inf
-        for layer, base, margin in self._layers:
-            if base is not None:
-                extent = base + np.tile(layer.shift[index], 2)
-            else:
-                shapes = layer.at(index).reshape(-1, 2)
-                if not len(shapes):
-                    continue
-                extent = np.array([*shapes.min(axis=0), *shapes.max(axis=0)])
-            if not np.all(np.isfinite(extent)):
+        left = bottom = np.inf
+        right = top = -np.inf
+        if self._translated is not None:
+            left, bottom, right, top = self._translated[index].tolist()
+        for layer, margin in self._replaced:
+            shapes = layer.at(index).reshape(-1, 2)
+            if not len(shapes):
                 continue
-            x0, y0, x1, y1 = (extent - self._origin) * self._unit_px
-            left, right = min(left, x0 - margin), max(right, x1 + margin)
-            top, bottom = min(top, height - y1 - margin), max(bottom, height - y0 + margin)
-        if not np.isfinite(left):
+            x0, y0 = ((shapes.min(axis=0) - self._origin[:2]) * self._unit_px - margin).tolist()
+            x1, y1 = ((shapes.max(axis=0) - self._origin[:2]) * self._unit_px + margin).tolist()
+            left, bottom, right, top = min(left, x0), min(bottom, y0), max(right, x1), max(top, y1)
+        if not (np.isfinite(left) and np.isfinite(bottom)):
             return None
         box = (
             max(0, int(np.floor(left))),
-            max(0, int(np.floor(top))),
+            max(0, int(np.floor(height - top))),
             min(width, int(np.ceil(right))),
-            min(height, int(np.ceil(bottom))),
+            min(height, int(np.ceil(height - bottom))),
         )
         if box[2] <= box[0] or box[3] <= box[1]:
             return None
