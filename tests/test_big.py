@@ -417,8 +417,14 @@ def whole_restore(the_scene):
         (Spec("conv_transpose", 3, 3, stride=2), {"style": "scatter", "values": True}),
         (Spec("conv_transpose", 2, 3, stride=2), {"style": "scatter_gather"}),
         (Spec("conv", 4, 3, in_channels=2, out_channels=3, groups=1), {}),
-        (Spec("conv", 4, 3, in_channels=2, out_channels=2, groups=2), {"style": "flat", "values": True}),
-        (Spec("conv", (7,), (3,), padding=(1,)), {"style": "flat", "values": True, "theme": "print"}),
+        (
+            Spec("conv", 4, 3, in_channels=2, out_channels=2, groups=2),
+            {"style": "flat", "values": True},
+        ),
+        (
+            Spec("conv", (7,), (3,), padding=(1,)),
+            {"style": "flat", "values": True, "theme": "print"},
+        ),
     ],
 )
 def test_restoring_the_moving_area_gives_the_whole_restores_pixels(spec, options):

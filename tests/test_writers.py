@@ -542,3 +542,37 @@ def test_colours_counted_in_bands_are_those_of_the_whole_frames(height):
     np.testing.assert_array_equal(unique, expected[0])
     np.testing.assert_array_equal(counts, expected[1])
     assert counts.dtype == np.int64
+
+
+def test_a_released_palettes_table_serves_the_next_as_a_new_one():
+    # Palettes hand their lookup table on when released: whatever the first one filled
+    # in (its colours, tints resolved while indexing) must not leak into the next.
+    from convanim.writers import _palette
+    from convanim.writers._palette import Palette, rgb_keys
+
+    rng = np.random.default_rng(7)
+    first = rng.integers(0, 256, size=(40, 50, 3), dtype=np.uint8)
+    second = rng.integers(0, 256, size=(30, 60, 3), dtype=np.uint8)
+    probe = rgb_keys(rng.integers(0, 256, size=(20, 20, 3), dtype=np.uint8))
+    _palette._FREE_TABLES.clear()
+    with Palette([first], size=200) as used:
+        used.index_keys(probe)  # tints resolved for used's colours
+    assert len(_palette._FREE_TABLES) == 1
+    reused = Palette([second], size=100)
+    assert not _palette._FREE_TABLES  # it took the released table
+    _palette._FREE_TABLES.clear()
+    fresh = Palette([second], size=100)
+    np.testing.assert_array_equal(reused.colors, fresh.colors)
+    np.testing.assert_array_equal(reused.index_keys(probe), fresh.index_keys(probe))
+    np.testing.assert_array_equal(reused._lookup, fresh._lookup)
+
+
+def test_nearest_colour_is_the_exact_squared_distance_argmin():
+    from convanim.writers._palette import Palette, rgb_keys
+
+    rng = np.random.default_rng(3)
+    palette = Palette([rng.integers(0, 256, size=(16, 16, 3), dtype=np.uint8)], size=50)
+    pixels = rng.integers(0, 256, size=(5000, 3), dtype=np.uint8)
+    keys = rgb_keys(pixels[None])
+    distance = ((pixels[:, None, :].astype(int) - palette.colors[None].astype(int)) ** 2).sum(-1)
+    np.testing.assert_array_equal(palette.index_keys(keys), distance.argmin(axis=1))
