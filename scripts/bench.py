@@ -26,7 +26,10 @@ Rows:
 5. planner   ``plan(Spec("conv", 512, 3))`` against a plain Python loop.
 6. explorer  ``convanim.explore``: time from a control change to the new picture (target
              under 100 ms at tutorial sizes), against re-encoding the animation's GIF.
-7. big       ``-i 64 -k 3`` (13 Mpx frames at 150 dpi) in every writer: time per frame
+7. first     time to the first frame in a fresh process (``python -c`` that imports
+             convanim and saves frame 0 of padding_strides as PNG), against importing
+             matplotlib's Agg backend and Pillow alone (target <= 1.3x).
+8. big       ``-i 64 -k 3`` (13 Mpx frames at 150 dpi) in every writer: time per frame
              and peak RSS of a run of its first frames, against the same frames at the
              tutorial's picture size in the same run; and the time to refuse
              ``-i 2176`` (4.7 million frames), against the CLI's start-up (``info``).
@@ -1055,7 +1058,7 @@ def bench_growth(report: Report, work: Path, quick: bool, size: tuple[int, int])
         report.note("--quick: growth runs 4x4, 16x16 and 32x32 only (no 64x64).")
 
 
-# -- 7. big pictures ------------------------------------------------------------------
+# -- 8. big pictures ------------------------------------------------------------------
 
 BIG_SIDE = 64
 BIG_WRITERS = ("gif", "apng", "webp", "mp4")
@@ -1394,6 +1397,117 @@ def bench_explorer(report: Report, quick: bool) -> None:
     )
 
 
+# -- 7. first frame -----------------------------------------------------------------
+
+FIRST_FRAME_TARGET = 1.3  # fresh-process first frame, in imports of matplotlib Agg + Pillow
+FIRST_FRAME_SPEC = "convanim.Spec('conv', 5, 3, stride=2, padding=1)"  # padding_strides
+
+# The split of the first frame, in one fresh process: each step's end on perf_counter.
+FIRST_FRAME_PROBE = f"""
+import json, sys, time
+laps = [("start", time.perf_counter())]
+import matplotlib.backends.backend_agg, PIL.Image
+laps.append(("import Agg + PIL.Image (the baseline's)", time.perf_counter()))
+import matplotlib.figure
+laps.append(("then matplotlib.figure", time.perf_counter()))
+import convanim
+laps.append(("import convanim", time.perf_counter()))
+from convanim.render import scene
+from convanim.writers.png import STILL_LEVEL
+from PIL import Image
+the_scene = scene({FIRST_FRAME_SPEC})
+laps.append(("scene build", time.perf_counter()))
+frame = the_scene.frame(0)
+laps.append(("frame 0", time.perf_counter()))
+Image.fromarray(frame).save(sys.argv[1], format="PNG", compress_level=STILL_LEVEL)
+laps.append(("PNG encode", time.perf_counter()))
+print(json.dumps({{"convanim": convanim.__file__, "laps": laps}}))
+"""
+
+
+def bench_first_frame(report: Report, quick: bool) -> None:
+    """A fresh process's first PNG against importing matplotlib's Agg backend and Pillow."""
+    import convanim
+
+    # The children import what this process imports: same environment (PYTHONPATH
+    # kept), run from a scratch folder so that no convanim/ in the caller's folder wins.
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory() as folder:
+        png = Path(folder) / "first.png"
+
+        def run(code: str, *arguments: str) -> str:
+            command = [sys.executable, "-c", code, *arguments]
+            done = subprocess.run(
+                command,
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=120,
+                cwd=folder,
+                env=env,
+            )
+            if done.returncode != 0:
+                raise RuntimeError(f"{code!r} failed:\n{done.stderr}")
+            return done.stdout
+
+        def first_frame() -> None:
+            png.unlink(missing_ok=True)
+            run(f"import convanim; convanim.save({FIRST_FRAME_SPEC}, {str(png)!r})")
+            if not png.is_file():
+                raise RuntimeError(f"convanim.save wrote no {png}")
+
+        times = _interleaved(
+            {
+                "convanim": first_frame,
+                "agg_pillow": lambda: run(
+                    "import matplotlib.backends.backend_agg; import PIL.Image"
+                ),
+                "bare": lambda: run("pass"),
+            },
+            3 if quick else 5,
+        )
+        probe = json.loads(run(FIRST_FRAME_PROBE, str(Path(folder) / "probe.png")))
+    if Path(probe["convanim"]).resolve() != Path(convanim.__file__).resolve():
+        raise RuntimeError(
+            f"the children import {probe['convanim']}, this process {convanim.__file__}"
+        )
+    ours, baseline, bare = times["convanim"], times["agg_pillow"], times["bare"]
+    ratio = ours / baseline
+    laps = probe["laps"]
+    split = {name: end - begin for (_, begin), (name, end) in itertools.pairwise(laps)}
+    report.add(
+        Row(
+            "first frame",
+            "fresh python -c: convanim.save(padding_strides) to PNG",
+            f"{_ms(ours, 0)}",
+            f"{_ms(baseline, 0)} (import matplotlib Agg + PIL.Image)",
+            f"{ratio:.2f}x the imports",
+            f"<= {FIRST_FRAME_TARGET:g}x",
+            _status(ratio <= FIRST_FRAME_TARGET),
+            {
+                "seconds": ours,
+                "baseline_seconds": baseline,
+                "bare_interpreter_seconds": bare,
+                "ratio": ratio,
+                "ratio_without_interpreter": (ours - bare) / (baseline - bare),
+                "probe_split_seconds": split,
+                "repeats": 3 if quick else 5,
+            },
+        )
+    )
+    report.note(
+        'first frame: wall time of a fresh `python -c "import convanim; convanim.save('
+        f"{FIRST_FRAME_SPEC}, 'first.png')\"` (the file checked), against `python -c "
+        '"import matplotlib.backends.backend_agg; import PIL.Image"`, medians of '
+        f"{3 if quick else 5} interleaved runs; a bare `python -c pass` took {_ms(bare, 0)}, "
+        "common to both (without it the ratio would be "
+        f"{_ratio((ours - bare) / (baseline - bare))}). Split of the first frame in one "
+        "probe process (after interpreter start): "
+        + ", ".join(f"{name} {_ms(seconds, 0)}" for name, seconds in split.items())
+        + "."
+    )
+
+
 # -- output --------------------------------------------------------------------------
 
 
@@ -1422,7 +1536,7 @@ def table(report: Report) -> str:
         "",
         "ratio: time ratios are baseline / convanim (above 1x, convanim is faster); bytes "
         "are convanim / reference (gallery bytes: / committed); growth rows are each size "
-        "against the smallest.",
+        "against the smallest; 'x floor' and 'x the imports' are convanim / baseline.",
         *(f"- {note}" for note in report.notes),
     ]
     return "\n".join(lines)
@@ -1468,6 +1582,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench_bytes(report, gallery_dir)
         bench_planner(report, args.quick)
         bench_explorer(report, args.quick)
+        bench_first_frame(report, args.quick)
         bench_big_writers(report, work, args.quick, size)
         bench_refusal(report, args.quick)
     elapsed = time.perf_counter() - started
