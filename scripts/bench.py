@@ -1429,23 +1429,14 @@ def bench_first_frame(report: Report, quick: bool) -> None:
     """A fresh process's first PNG against importing matplotlib's Agg backend and Pillow."""
     import convanim
 
-    # The children import what this process imports: same environment (PYTHONPATH
-    # kept), run from a scratch folder so that no convanim/ in the caller's folder wins.
-    env = dict(os.environ)
+    # The children import what this process imports: they inherit its environment
+    # (PYTHONPATH kept) and run in a scratch folder, where no other convanim/ can win.
     with tempfile.TemporaryDirectory() as folder:
         png = Path(folder) / "first.png"
 
         def run(code: str, *arguments: str) -> str:
             command = [sys.executable, "-c", code, *arguments]
-            done = subprocess.run(
-                command,
-                capture_output=True,
-                text=True,
-                check=False,
-                timeout=120,
-                cwd=folder,
-                env=env,
-            )
+            done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=folder)
             if done.returncode != 0:
                 raise RuntimeError(f"{code!r} failed:\n{done.stderr}")
             return done.stdout
