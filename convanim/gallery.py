@@ -512,8 +512,11 @@ def build_gallery(
                 try:
                     # Longest first keeps every worker busy until the end.
                     ordered = sorted(entries, key=lambda entry: -entry.frames)
+                    # Absolute: a Dask or Ray worker does not share this process's working
+                    # folder, so a relative out_dir would name another place there.
+                    shared = os.path.abspath(staging)
                     futures = {
-                        pool.submit(_build_one, entry, str(staging), str(out)): entry
+                        pool.submit(_build_one, entry, shared, str(out)): entry
                         for entry in ordered
                     }
                     for future in concurrent.futures.as_completed(futures):
