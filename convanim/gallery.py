@@ -530,10 +530,11 @@ def build_gallery(
                     else:
                         # The caller's executor (a cluster's) outlives the build: after a
                         # failure it would go on building the rest into a folder about to
-                        # be removed. Drop what has not started, wait for what runs.
-                        for future in futures:
-                            future.cancel()
-                        concurrent.futures.wait(futures)
+                        # be removed. Drop what has not started, wait for what runs. Only
+                        # those: a future cancelled before its executor ran it (a Ray
+                        # ObjectRef's) may never be marked done, and wait() would hang.
+                        running = [future for future in futures if not future.cancel()]
+                        concurrent.futures.wait(running)
             _write_text(staging / "manifest.toml", text)
             _write_text(
                 staging / "README.md",

@@ -1,4 +1,5 @@
-"""A gallery built on a real Dask cluster: a scheduler and two worker processes.
+"""A gallery built on a real Dask cluster: a scheduler and two worker processes; and on
+an executor whose futures behave as Ray's do.
 
 The workers are fresh interpreters (Dask spawns them; the local pool forks), so the
 byte comparison also checks that nothing of this process's state reaches the files.
@@ -6,7 +7,11 @@ byte comparison also checks that nothing of this process's state reaches the fil
 
 from __future__ import annotations
 
+import concurrent.futures
+import errno
 import os
+import queue
+import threading
 import time
 from pathlib import Path
 
@@ -15,8 +20,6 @@ from test_gallery import SMALL
 
 import convanim
 from convanim.gallery import build_gallery
-
-distributed = pytest.importorskip("distributed")
 
 # The conv, transpose and avg_pool of the local tests, and more kinds and options.
 KINDS = (
@@ -51,8 +54,11 @@ theme = "dark"
 @pytest.fixture(scope="module")
 def client():
     """A LocalCluster of two single-threaded worker processes, closed after the tests."""
+    distributed = pytest.importorskip("distributed")
+    # ":0": any free port; None still takes 8787 when it is free, which another
+    # cluster on a shared machine may hold.
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
     try:
         with distributed.Client(cluster) as client:
@@ -182,3 +188,69 @@ def test_a_failure_on_a_worker_reads_as_locally_and_writes_nothing(client, tmp_p
     assert local.filename == str(tmp_path / "local" / "full_disk.gif")
     assert dask.filename == str(tmp_path / "dask" / "full_disk.gif")
     assert str(dask) == str(local).replace(local.filename, dask.filename)
+
+
+class _Detached(concurrent.futures.Executor):
+    """Runs the calls one by one on a thread of its own and never marks a Future running,
+    as a Ray ObjectRef's ``future()``: one cancelled while queued is skipped, and is never
+    done for ``concurrent.futures.wait``."""
+
+    def __init__(self) -> None:
+        self.calls: queue.Queue = queue.Queue()
+        self.ran: list[str] = []
+        threading.Thread(target=self._work, daemon=True).start()
+
+    def submit(self, fn, /, *args, **kwargs):
+        future = concurrent.futures.Future()
+        self.calls.put((future, fn, args, kwargs))
+        return future
+
+    def _work(self) -> None:
+        while True:
+            future, fn, args, kwargs = self.calls.get()
+            if future.cancelled():
+                continue
+            self.ran.append(args[0].name)
+            try:
+                future.set_result(fn(*args, **kwargs))
+            except BaseException as error:
+                future.set_exception(error)
+                # A cluster's latency: the build has cancelled the rest by then.
+                time.sleep(0.5)
+
+
+def test_a_failure_does_not_wait_for_futures_that_never_run(tmp_path, monkeypatch):
+    import convanim.api
+
+    real = convanim.api.save
+
+    def save(spec, path, *args, **kwargs):
+        if Path(path).name == "full_disk.gif":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(spec, path, *args, **kwargs)
+
+    monkeypatch.setattr(convanim.api, "save", save)
+    body = '[[animation]]\nname = "full_disk"\nop = "conv"\ninput_size = 6\nkernel_size = 3\n'
+    body += '[[animation]]\nname = "small"\nop = "conv"\ninput_size = 4\nkernel_size = 2\n'
+    manifest = tmp_path / "failing.toml"
+    manifest.write_text(body)
+    out = tmp_path / "out"
+    executor = _Detached()
+    failed = []
+
+    def build() -> None:
+        try:
+            build_gallery(out, manifest, executor=executor, progress=False)
+        except OSError as error:
+            failed.append(error)
+
+    # In a thread: a build that waited for the cancelled future would never return.
+    builder = threading.Thread(target=build, daemon=True)
+    builder.start()
+    builder.join(timeout=30)
+    assert not builder.is_alive(), "the build waits for a future that never runs"
+    assert failed and failed[0].errno == errno.ENOSPC
+    assert not out.exists()
+    # Once the executor's pause is over: the queued build was cancelled, not run.
+    time.sleep(1.0)
+    assert executor.ran == ["full_disk"]
