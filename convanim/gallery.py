@@ -447,11 +447,11 @@ def build_gallery(
     manifest : path-like, optional
         A manifest file; the built-in gallery when omitted.
     executor : concurrent.futures.Executor, optional
-        Where to run the builds: any Executor works (a Dask or Ray executor
-        unchanged). By default a process pool over the machine's cores. Its workers
-        write into ``out_dir`` directly, so on a cluster it must be on a filesystem every
-        worker sees at the same path. It is not shut down; on a failure its unstarted
-        builds are cancelled.
+        Where to run the builds: any Executor works (a Dask client's
+        ``get_executor()``; for Ray, see the gallery docs). By default a process pool
+        over the machine's cores. Its workers write into ``out_dir`` directly, so on a
+        cluster it must be on a filesystem every worker sees at the same path. It is
+        not shut down; on a failure its unstarted builds are cancelled.
     jobs : int, optional
         Worker processes for the default pool (``os.cpu_count()``), between 1 and
         :data:`MAX_JOBS`; capped by :func:`gallery_workers`. 1 builds in this process.
