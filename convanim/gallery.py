@@ -447,8 +447,11 @@ def build_gallery(
     manifest : path-like, optional
         A manifest file; the built-in gallery when omitted.
     executor : concurrent.futures.Executor, optional
-        Where to run the builds: any Executor works (a Dask or Ray executor
-        unchanged). By default a process pool over the machine's cores.
+        Where to run the builds: any Executor works (a Dask client's
+        ``get_executor()``; for Ray, see the gallery docs). By default a process pool
+        over the machine's cores. Its workers write into ``out_dir`` directly, so on a
+        cluster it must be on a filesystem every worker sees at the same path. It is
+        not shut down; on a failure its unstarted builds are cancelled.
     jobs : int, optional
         Worker processes for the default pool (``os.cpu_count()``), between 1 and
         :data:`MAX_JOBS`; capped by :func:`gallery_workers`. 1 builds in this process.
@@ -509,19 +512,29 @@ def build_gallery(
             else:
                 own = executor is None
                 pool = executor or concurrent.futures.ProcessPoolExecutor(max_workers=workers)
+                futures: dict[concurrent.futures.Future, GalleryEntry] = {}
                 try:
                     # Longest first keeps every worker busy until the end.
                     ordered = sorted(entries, key=lambda entry: -entry.frames)
-                    futures = {
-                        pool.submit(_build_one, entry, str(staging), str(out)): entry
-                        for entry in ordered
-                    }
+                    # Absolute: a Dask or Ray worker does not share this process's working
+                    # folder, so a relative out_dir would name another place there.
+                    shared = os.path.abspath(staging)
+                    for entry in ordered:
+                        futures[pool.submit(_build_one, entry, shared, str(out))] = entry
                     for future in concurrent.futures.as_completed(futures):
                         future.result()
                         done(futures[future])
                 finally:
                     if own:
                         pool.shutdown(cancel_futures=True)
+                    else:
+                        # The caller's executor (a cluster's) outlives the build: after a
+                        # failure it would go on building the rest into a folder about to
+                        # be removed. Drop what has not started, wait for what runs. Only
+                        # those: a future cancelled before its executor ran it (a Ray
+                        # ObjectRef's) may never be marked done, and wait() would hang.
+                        running = [future for future in futures if not future.cancel()]
+                        concurrent.futures.wait(running)
             _write_text(staging / "manifest.toml", text)
             _write_text(
                 staging / "README.md",

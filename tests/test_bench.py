@@ -67,6 +67,8 @@ def test_bench_quick_prints_every_row(tmp_path):
     for writer in ("gif", "apng", "webp", "mp4"):
         assert "ms/frame" in row(f"big {writer} ") and "peak RSS" in row(f"big {writer} ")
     assert "(exit 2)" in target_row("refuse -i 2176")
+    dask_row = row("gallery on Dask")
+    assert "skipped" in dask_row or "cluster start-up" in dask_row
     assert "--quick" in out  # the quick run says what it shortened
 
     document = json.loads(numbers.read_text())
