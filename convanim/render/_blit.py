@@ -252,7 +252,7 @@ class BlittedScene:
         ):
             replays = self._replays = {}
             self._replay_renderer = renderer
-        for artist in self._moving:
+        for artist in self._moving_drawn():
             key = id(artist)
             replay = replays.get(key)
             if replay is not None and replay.draw(renderer):
@@ -261,6 +261,11 @@ class BlittedScene:
                 artist.draw(renderer)
                 continue
             replays[key] = _Replay.record(artist, renderer)
+
+    def _moving_drawn(self) -> list:
+        """The moving artists to draw in the frame just measured (all, unless a
+        subclass knows some are off the canvas)."""
+        return self._moving
 
     def _moving_box(self) -> tuple[int, int, int, int] | None:
         """The canvas rectangle (left, top, right, bottom) the moving artists cover,

@@ -107,17 +107,18 @@ class _MovingExtents:
 
     Rows count from the top (as the Agg buffer's); a margin covers line widths, miter
     joins and anti-aliasing, as :meth:`BlittedScene._moving_box` does from artists.
-    A translated layer's box is its frame-0 box plus the frame's shift.
+    A translated layer's box is its frame-0 box plus the frame's shift. A layer whose
+    box lies wholly off the canvas in a frame (the scatter views park hidden numbers
+    there) draws no pixel: it is left out of the rectangle and need not be drawn.
     """
 
     def __init__(self, layers, text_bases, artists, *, origin, unit_px, dpi, size) -> None:
-        self._origin = np.array([origin[0], origin[1], origin[0], origin[1]])
-        self._unit_px, self._size = unit_px, size
-        self._replaced = []  # (layer, margin): geometry read per frame
-        # Translated layers, united for every frame at once: (F, 4) left, bottom,
-        # right, top in pixels from the bottom-left (margins included).
-        self._translated: np.ndarray | None = None
-        for layer, artist in zip(layers, artists, strict=True):
+        origin = np.asarray(origin, dtype=np.float64)
+        self._origin, self._unit_px, self._size = origin, unit_px, size
+        self._count = len(layers)
+        self._replaced = []  # (position, layer, margin): geometry read per frame
+        translated, bases, shifts = [], [], []
+        for position, (layer, artist) in enumerate(zip(layers, artists, strict=True)):
             if layer.kind == "text":
                 vertices, codes = text_bases[id(artist)]
                 # CLOSEPOLY and STOP vertices are placeholders, not drawn points.
@@ -128,37 +129,59 @@ class _MovingExtents:
                 width = mpl_points(layer.paint.width) if layer.paint.edge is not None else 0.0
             margin = 4 * width * dpi / 72 + 3
             if drawn is None:
-                self._replaced.append((layer, margin))
+                self._replaced.append((position, layer, margin))
                 continue
             if not len(drawn) or not np.all(np.isfinite(drawn)):
                 continue  # nothing drawn, ever
-            low = (drawn.min(axis=0) - self._origin[:2]) * unit_px - margin
-            high = (drawn.max(axis=0) - self._origin[:2]) * unit_px + margin
-            shift = np.asarray(layer.shift, dtype=np.float64) * unit_px
-            boxes = np.concatenate([low + shift, high + shift], axis=1)
-            if self._translated is None:
-                self._translated = boxes
-            else:
-                united = self._translated
-                np.minimum(united[:, :2], boxes[:, :2], out=united[:, :2])
-                np.maximum(united[:, 2:], boxes[:, 2:], out=united[:, 2:])
+            low = (drawn.min(axis=0) - origin) * unit_px - margin
+            high = (drawn.max(axis=0) - origin) * unit_px + margin
+            translated.append(position)
+            bases.append(np.concatenate([low, high]))
+            shifts.append(np.asarray(layer.shift, dtype=np.float64) * unit_px)
+        self._translated = np.array(translated, dtype=np.intp)
+        # (L, 4) left, bottom, right, top in pixels from the bottom-left at frame 0, and
+        # (L, F, 2) each layer's shift in pixels.
+        self._bases = np.array(bases).reshape(-1, 4)
+        self._shifts = np.stack(shifts) if shifts else np.zeros((0, 0, 2))
+        self.drawn = np.ones(self._count, dtype=bool)  # the layers frame `box` drew
+
+    def _on_canvas(self, boxes: np.ndarray) -> np.ndarray:
+        width, height = self._size
+        return (
+            (boxes[:, 2] > 0) & (boxes[:, 0] < width) & (boxes[:, 3] > 0) & (boxes[:, 1] < height)
+        )
 
     def box(self, index: int) -> tuple[int, int, int, int] | None:
-        """(left, top, right, bottom) in pixels of frame ``index``, or None if empty."""
+        """(left, top, right, bottom) in pixels of frame ``index``, or None if empty.
+
+        Sets :attr:`drawn`: which moving layers (in order) have pixels on the canvas.
+        """
         width, height = self._size
-        left = bottom = np.inf
-        right = top = -np.inf
-        if self._translated is not None:
-            left, bottom, right, top = self._translated[index].tolist()
-        for layer, margin in self._replaced:
+        drawn = np.zeros(self._count, dtype=bool)
+        boxes = [np.empty((0, 4))]
+        if len(self._translated):
+            shifted = self._bases + np.tile(self._shifts[:, index], 2)
+            visible = self._on_canvas(shifted)
+            drawn[self._translated[visible]] = True
+            boxes.append(shifted[visible])
+        for position, layer, margin in self._replaced:
             shapes = layer.at(index).reshape(-1, 2)
             if not len(shapes):
                 continue
-            x0, y0 = ((shapes.min(axis=0) - self._origin[:2]) * self._unit_px - margin).tolist()
-            x1, y1 = ((shapes.max(axis=0) - self._origin[:2]) * self._unit_px + margin).tolist()
-            left, bottom, right, top = min(left, x0), min(bottom, y0), max(right, x1), max(top, y1)
-        if not (np.isfinite(left) and np.isfinite(bottom)):
+            low = (shapes.min(axis=0) - self._origin) * self._unit_px - margin
+            high = (shapes.max(axis=0) - self._origin) * self._unit_px + margin
+            extent = np.concatenate([low, high])[None]
+            if np.all(np.isfinite(extent)) and self._on_canvas(extent)[0]:
+                drawn[position] = True
+                boxes.append(extent)
+            elif not np.all(np.isfinite(extent)):
+                drawn[position] = True  # unknown extent: drawn, as matplotlib would
+        self.drawn = drawn
+        united = np.concatenate(boxes)
+        if not len(united):
             return None
+        left, bottom = united[:, :2].min(axis=0).tolist()
+        right, top = united[:, 2:].max(axis=0).tolist()
         box = (
             max(0, int(np.floor(left))),
             max(0, int(np.floor(height - top))),
@@ -320,6 +343,11 @@ class DrawingScene(BlittedScene):
     def _moving_box(self) -> tuple[int, int, int, int] | None:
         # From the layers' own coordinates: no matplotlib extents per artist per frame.
         return self._moving_extents.box(self._box_frame)
+
+    def _moving_drawn(self) -> list:
+        # The moving artists with pixels on the canvas in the frame _moving_box measured.
+        drawn = self._moving_extents.drawn
+        return [artist for artist, shown in zip(self._moving, drawn, strict=True) if shown]
 
     _box_frame = 0
 
