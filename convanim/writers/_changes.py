@@ -12,6 +12,7 @@ __all__ = [
     "changed_box",
     "changed_frames",
     "count_frames",
+    "mask_box",
     "patches",
     "pixels",
     "rgba_frames",
@@ -62,10 +63,16 @@ def changed_box(frame: np.ndarray, previous: np.ndarray) -> tuple[int, int, int,
     """Top, bottom, left, right (exclusive) of the pixels that differ, or None.
 
     ``frame`` and ``previous`` are (H, W) arrays of one number per pixel
-    (:func:`pixels`). Rows are found first (one comparison pass and one reduction);
-    columns only within those rows.
+    (:func:`pixels`).
     """
-    changed = frame != previous
+    return mask_box(frame != previous)
+
+
+def mask_box(changed: np.ndarray) -> tuple[int, int, int, int] | None:
+    """Top, bottom, left, right (exclusive) of the True entries of an (H, W) mask, or None.
+
+    Rows are found first (one reduction); columns only within those rows.
+    """
     changed_rows = np.flatnonzero(changed.any(axis=1))
     if changed_rows.size == 0:
         return None

@@ -17,7 +17,7 @@ from PIL import GifImagePlugin, Image
 
 from ..spec import SpecError
 from . import FrameSource, WriteOptions, Writer, register, transparent
-from ._changes import changed_frames, count_frames, rgba_frames
+from ._changes import changed_box, changed_frames, count_frames, mask_box, pixels, rgba_frames
 from ._palette import Palette, rgb_keys
 
 TRANSPARENT = 255
@@ -72,17 +72,6 @@ def sample_frames(source: FrameSource) -> Iterator[np.ndarray]:
         yield frame(index)
 
 
-def _bounds(changed: np.ndarray) -> tuple[int, int, int, int] | None:
-    """Top, bottom, left, right (exclusive) of the True pixels, or None."""
-    # A frame changes a few percent of its pixels: find them once, flat, rather than
-    # reducing the whole mask along both axes.
-    where = np.flatnonzero(changed)
-    if where.size == 0:
-        return None
-    rows, cols = np.divmod(where, changed.shape[1])
-    return int(rows[0]), int(rows[-1]) + 1, int(cols.min()), int(cols.max()) + 1
-
-
 MIN_DURATION = 20  # ms
 DURATION_REASON = " (browsers slow shorter GIF frames to 100 ms; MP4, WebP and APNG take any)"
 
@@ -104,17 +93,18 @@ def write_gif(source: FrameSource, path: Path, options: WriteOptions) -> None:
     width, height = source.size
     with Palette(sample_frames(source), size=255) as palette, open(path, "wb") as file:
         file.write(_header(width, height, palette, options.loop))
-        previous_keys = indices = None
+        previous = indices = None
         for frame, rect in count_frames(source, changed_frames(source)):
             if indices is None:
-                previous_keys = rgb_keys(np.ascontiguousarray(frame)).reshape(height, width)
-                indices = palette.index_keys(previous_keys)
+                # The frame's pixels as one uint32 each, kept to find what changes.
+                previous = pixels(frame).copy()
+                indices = palette.index_keys(previous & 0xFFFFFF)
                 file.write(_frame_bytes(indices, (0, 0), delay_cs, transparent=False))
                 continue
             # Outside the rectangle the source names, the frame equals the one before,
             # so a frame costs its moving area, not the picture. Within it, look up only
-            # the pixels whose colour changed, then keep those whose index changed.
-            changed = _changed_indices(frame, rect, previous_keys, indices, palette)
+            # the pixels that changed, then keep those whose index changed.
+            changed = _changed_indices(frame, rect, previous, indices, palette)
             if changed is None:
                 # Nothing moved: a 1x1 transparent patch keeps the frame's timing.
                 patch = np.full((1, 1), TRANSPARENT, dtype=np.uint8)
@@ -128,28 +118,30 @@ def write_gif(source: FrameSource, path: Path, options: WriteOptions) -> None:
 def _changed_indices(
     frame: np.ndarray,
     rect: tuple[int, int, int, int],
-    previous_keys: np.ndarray,
+    previous: np.ndarray,
     indices: np.ndarray,
     palette: Palette,
 ) -> tuple[np.ndarray, tuple[int, int]] | None:
     """The patch of palette indices to store for ``frame`` and its (x, y), or None.
 
-    ``previous_keys`` and ``indices`` hold the last frame's colours and indices; both
-    are brought up to date. Unchanged pixels in the patch are transparent.
+    ``previous`` and ``indices`` hold the last frame's pixels (:func:`pixels`) and
+    palette indices; both are brought up to date. Unchanged pixels in the patch are
+    transparent. Where pixels differ only in alpha (ignored here) the indices agree,
+    so the patch is the same as if colours alone were compared.
     """
     top, bottom, left, right = rect
-    keys = rgb_keys(np.ascontiguousarray(frame[top:bottom, left:right]))
-    keys = keys.reshape(bottom - top, right - left)
-    box = _bounds(keys != previous_keys[top:bottom, left:right])
+    # A view of the frame, one uint32 per pixel: nothing is copied to compare.
+    current = frame[top:bottom, left:right].view(np.uint32)[..., 0]
+    box = changed_box(current, previous[top:bottom, left:right])
     if box is None:
         return None
-    keys = keys[box[0] : box[1], box[2] : box[3]]
+    current = current[box[0] : box[1], box[2] : box[3]]
     top, bottom, left, right = top + box[0], top + box[1], left + box[2], left + box[3]
-    fresh = palette.index_keys(keys)
+    fresh = palette.index_keys(current & 0xFFFFFF)
     differs = fresh != indices[top:bottom, left:right]
     indices[top:bottom, left:right] = fresh
-    previous_keys[top:bottom, left:right] = keys
-    inner = _bounds(differs)
+    previous[top:bottom, left:right] = current
+    inner = mask_box(differs)
     if inner is None:
         return None
     patch = fresh[inner[0] : inner[1], inner[2] : inner[3]].copy()
