@@ -37,11 +37,13 @@ MAX_ARRAY_BYTES = 2**30
 # conversion and H.264 encode; the scene restores and the GIF, APNG and WebP writers
 # encode only the moving area, whose size grows with the picture too). Fitted to
 # scripts/bench.py's "big" rows (conv 64x64 k 3 at 478x597 and 3256x4068 px), run at
-# a load of about 5 on 2 cores: on an idle machine the estimates err long.
-# "draw" is the frames alone (render(), frames()).
+# a load of about 5 on 2 cores: on an idle machine the estimates err long. GIF, since
+# it reads only the changed rectangle: an idle `convanim render -i 64 -k 3 -o x.gif
+# --allow-long` took 27.9 s for its 3,844 frames at 3256x4068 px, and the fit allows
+# about 1.8 times that for load. "draw" is the frames alone (render(), frames()).
 _PER_FRAME = {
     "draw": (0.8e-3, 2.0e-9),  # the canvas as writers read it (RGB frames cost more)
-    "gif": (0.8e-3, 2.0e-9),
+    "gif": (1.0e-3, 0.9e-9),
     "apng": (2.9e-3, 6.5e-9),
     "webp": (1.4e-3, 3.8e-9),
     "mp4": (1.0e-3, 1.9e-8),

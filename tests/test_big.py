@@ -90,7 +90,7 @@ def cli(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
     [
         (["-i", "2176", "-k", "3", "--dpi", "10", "-o", "x.gif"], "4726276"),
         (["-i", "2176", "-k", "3", "-o", "x.gif"], "4726276"),
-        (["-i", "64", "-k", "3", "-o", "x.gif"], "3844"),  # 4 minutes of work
+        (["-i", "96", "-k", "3", "-o", "x.gif"], "8836"),  # 4 minutes of work
         (["-i", "64", "-k", "3", "-o", "x.webp"], "3844"),
         (["-i", "64", "-k", "3", "-o", "x.mp4"], "3844"),
         (["-i", "64", "-k", "3", "-o", "x.apng"], "3844"),
@@ -117,13 +117,13 @@ def test_a_still_of_a_long_animation_is_one_frame_of_work(still, tmp_path):
 
 
 def test_allow_long_and_frames_lift_the_bound(tmp_path):
-    spec = Spec("conv", 64, 3)
+    spec = Spec("conv", 96, 3)
     options = DrawOptions()
     from convanim.drawable import check_request
 
     with pytest.raises(SpecError, match="allow_long=True"):
         check_request(spec, options, "gif")
-    assert len(check_request(spec, options.replace(allow_long=True), "gif")) == 3844
+    assert len(check_request(spec, options.replace(allow_long=True), "gif")) == 8836
     assert len(check_request(spec, options.replace(frames=slice(0, 40)), "gif")) == 40
     # The frame count alone bounds a tiny picture's render too.
     many = Spec("conv", (1, MAX_FRAMES + 3), (1, 1))
@@ -136,7 +136,7 @@ def test_allow_long_and_frames_lift_the_bound(tmp_path):
     [
         'animate(Spec("conv", 3000, 3))',
         'animate(Spec("conv", 64, 3))',
-        'save(Spec("conv", 64, 3), "x.gif")',
+        'save(Spec("conv", 96, 3), "x.gif")',
         'save(Spec("conv", 20000, 3), "v.gif", values=True)',
         'save(Spec("conv", 3000, 3), "v.gif", values=True)',
         'list(convanim.render(Spec("conv", 2176, 3), dpi=10))',
@@ -149,8 +149,8 @@ def test_python_entry_points_refuse_before_working(code, tmp_path):
 
 
 def test_manifest_entries_are_bounded():
-    text = '[[animation]]\nname = "big"\nop = "conv"\ninput_size = 64\nkernel_size = 3\n'
-    with pytest.raises(SpecError, match=r"^gallery entry 'big': frames = 3844 .*--allow-long"):
+    text = '[[animation]]\nname = "big"\nop = "conv"\ninput_size = 96\nkernel_size = 3\n'
+    with pytest.raises(SpecError, match=r"^gallery entry 'big': frames = 8836 .*--allow-long"):
         parse_manifest(text)
     (entry,) = parse_manifest(text + 'frames = "0:100:2"\n')
     assert entry.options.frames == slice(0, 100, 2)
