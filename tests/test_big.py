@@ -517,3 +517,50 @@ def test_the_scatter_gather_estimate_bounds_its_picture():
         width, height = picture_size(spec, DrawOptions(style="scatter_gather"))
         real = scene(spec, style="scatter_gather").size
         assert real[0] <= width <= 2.5 * real[0] and real[1] <= height <= 1.1 * real[1]
+
+
+class _FortranFrames(_WithoutHints):
+    """A source whose RGBA frames are in Fortran order (channels not adjacent)."""
+
+    def frames_rgba(self):
+        for frame in self._scene.frames_rgba():
+            yield np.asfortranarray(frame)
+
+
+@pytest.mark.parametrize("name", ["gif", "apng", "webp"])
+def test_frames_in_any_memory_order_give_the_same_file(name, tmp_path):
+    from convanim.writers import WriteOptions, writers
+
+    spec = Spec("conv", 5, 3, stride=2, padding=1)
+    writer = writers()[name]
+    ordered, fortran = tmp_path / f"c.{name}", tmp_path / f"f.{name}"
+    writer.write(scene(spec), ordered, WriteOptions(duration=100))
+    writer.write(_FortranFrames(scene(spec)), fortran, WriteOptions(duration=100))
+    assert ordered.read_bytes() == fortran.read_bytes()
+
+
+def test_a_restyled_figure_draws_as_restyled_after_pose():
+    # pose() hands the figure to the user: a moving artist restyled or hidden there
+    # must look so in the next blitted frames too (replayed calls are recorded anew).
+    fast, reference = scene(Spec("conv", 5, 3, stride=2, padding=1)), None
+    reference = whole_restore(scene(Spec("conv", 5, 3, stride=2, padding=1)))
+    for the_scene in (fast, reference):
+        the_scene.frame_rgba(0)
+        the_scene.frame_rgba(1)
+        the_scene.pose(2)
+        for artist in the_scene._moving:
+            artist.set_edgecolor("red")
+        the_scene._moving[0].set_visible(False)
+    for index in (3, 4, 0):
+        np.testing.assert_array_equal(fast.frame_rgba(index), reference.frame_rgba(index))
+
+
+def test_a_png_of_a_frame_leaves_the_next_frames_right(tmp_path):
+    # save_figure draws every artist onto the shared Agg canvas: the next blitted frame
+    # must start from the whole background again.
+    fast = scene(Spec("conv", 5, 3, stride=2, padding=1))
+    reference = whole_restore(scene(Spec("conv", 5, 3, stride=2, padding=1)))
+    fast.frame_rgba(1)
+    fast.save_figure(tmp_path / "f.png", 4, "png")
+    for index in (3, 0, 8):
+        np.testing.assert_array_equal(fast.frame_rgba(index), reference.frame_rgba(index))

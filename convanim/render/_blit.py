@@ -130,6 +130,8 @@ class _Replay:
         recorder = _Recorder(renderer)
         artist.draw(recorder)
         calls = recorder.calls
+        if artist.get_agg_filter() is not None or artist.get_rasterized():
+            return None  # drawn through start_filter/rasterizing, which are not recorded
         if isinstance(artist, Collection):
             paths = artist.get_paths()
             plain = (
@@ -145,6 +147,8 @@ class _Replay:
 
     def draw(self, renderer) -> bool:
         """Draw the artist's current paths; False if this frame needs its own draw."""
+        if not self._artist.get_visible():
+            return True  # as artist.draw: nothing
         if self._collection:
             paths = self._artist.get_paths()
             if len(paths) == 1:
@@ -213,6 +217,8 @@ class BlittedScene:
                 artist.set_animated(True)
             self._posed = False
             self._drawn_box = None
+            # The figure was in the user's hands: artists may have been restyled.
+            self._replays = None
         box = self._moving_box()
         previous = self._drawn_box
         width, height = self.size
@@ -364,3 +370,7 @@ class BlittedScene:
             for artist in self._moving:
                 artist.set_animated(True)
             self._posed = False
+            # savefig drew every artist onto the canvas (PNG shares it): the next
+            # frame restores the whole background, and records its replays afresh.
+            self._drawn_box = None
+            self._replays = None

@@ -128,11 +128,11 @@ class _MovingExtents:
                 drawn = layer.geometry.reshape(-1, 2) if layer.shift is not None else None
                 width = mpl_points(layer.paint.width) if layer.paint.edge is not None else 0.0
             margin = 4 * width * dpi / 72 + 3
-            if drawn is None:
-                self._replaced.append((position, layer, margin))
-                continue
-            if not len(drawn) or not np.all(np.isfinite(drawn)):
+            if not len(drawn if drawn is not None else layer.frames):
                 continue  # nothing drawn, ever
+            if drawn is None or not np.all(np.isfinite(drawn)):
+                self._replaced.append((position, layer, margin))  # read frame by frame
+                continue
             low = (drawn.min(axis=0) - origin) * unit_px - margin
             high = (drawn.max(axis=0) - origin) * unit_px + margin
             translated.append(position)
@@ -171,11 +171,14 @@ class _MovingExtents:
             low = (shapes.min(axis=0) - self._origin) * self._unit_px - margin
             high = (shapes.max(axis=0) - self._origin) * self._unit_px + margin
             extent = np.concatenate([low, high])[None]
-            if np.all(np.isfinite(extent)) and self._on_canvas(extent)[0]:
+            if not np.all(np.isfinite(extent)):
+                # Not a number somewhere (matplotlib skips those vertices): the extent
+                # is unknown, so the frame restores and draws everything.
+                self.drawn = np.ones(self._count, dtype=bool)
+                return None
+            if self._on_canvas(extent)[0]:
                 drawn[position] = True
                 boxes.append(extent)
-            elif not np.all(np.isfinite(extent)):
-                drawn[position] = True  # unknown extent: drawn, as matplotlib would
         self.drawn = drawn
         united = np.concatenate(boxes)
         if not len(united):

@@ -55,8 +55,14 @@ def changed_frames(
 
 
 def pixels(rgba: np.ndarray) -> np.ndarray:
-    """An (H, W, 4) uint8 frame as (H, W) uint32, one number per pixel (a view)."""
-    return np.ascontiguousarray(rgba).view(np.uint32)[..., 0]
+    """An (H, W, 4) uint8 frame as (H, W) uint32, one number per pixel.
+
+    A view whenever each pixel's four bytes are adjacent (a canvas, or a rectangle of
+    one); a copy only for a frame whose channels are not (Fortran order, transposes).
+    """
+    if rgba.strides[-1] != 1 or rgba.strides[-2] != 4:
+        rgba = np.ascontiguousarray(rgba)
+    return rgba.view(np.uint32)[..., 0]
 
 
 def changed_box(frame: np.ndarray, previous: np.ndarray) -> tuple[int, int, int, int] | None:

@@ -64,7 +64,8 @@ def count_colors(samples: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]
 
 
 # Lookup tables of released palettes, each all _UNKNOWN again: an animation's GIF
-# need not allocate and fill 16 MB (a few ms, as much as a small GIF's frames).
+# need not allocate and fill 16 MB (a few ms, as much as a small GIF's frames). At
+# most two are kept, so a process that wrote a GIF holds up to 32 MB for the next.
 _FREE_TABLES: list[np.ndarray] = []
 _TABLES_LOCK = threading.Lock()
 
@@ -154,13 +155,15 @@ class Palette:
 
     def index_keys(self, keys: np.ndarray) -> np.ndarray:
         """Palette index of colours given as :func:`rgb_keys` integers (any shape)."""
+        if self._lookup is None:
+            raise RuntimeError("palette is not valid: expected one not yet released")
         indices = np.take(self._lookup, keys)
         # Palette indices are below 255: the maximum alone tells whether any is unknown.
         if indices.size and indices.max() == _UNKNOWN:
             unknown = indices == _UNKNOWN
             new, inverse = np.unique(keys[unknown], return_inverse=True)
             nearest = self._nearest(new)
+            self._filled.append(new)  # first: release() must clear all it may hold
             self._lookup[new] = nearest
-            self._filled.append(new)
             indices[unknown] = nearest[inverse.reshape(-1)]
         return indices

@@ -130,8 +130,9 @@ def _changed_indices(
     so the patch is the same as if colours alone were compared.
     """
     top, bottom, left, right = rect
-    # A view of the frame, one uint32 per pixel: nothing is copied to compare.
-    current = frame[top:bottom, left:right].view(np.uint32)[..., 0]
+    # One uint32 per pixel: a view of a canvas (nothing copied to compare), a copy
+    # only for a frame whose channels are not contiguous.
+    current = pixels(frame[top:bottom, left:right])
     box = changed_box(current, previous[top:bottom, left:right])
     if box is None:
         return None
