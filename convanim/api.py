@@ -18,7 +18,7 @@ from .plan import Plan
 from .spec import Spec
 from .writers import WriteOptions, atomic_output, check_output_path, writer_for
 
-__all__ = ["check_write", "paired_paths", "save", "write_scene"]
+__all__ = ["check_write", "paired_paths", "save", "save_files", "write_scene"]
 
 
 class _Progress:
@@ -258,6 +258,39 @@ def save(
         progress=progress,
         callback=callback,
     )
+
+
+def save_files(
+    spec: Spec | Plan,
+    targets: list[tuple[str | os.PathLike[str], str | None]],
+    *,
+    options: DrawOptions,
+    progress: bool | None = None,
+) -> list[Path]:
+    """Write one spec to several files, ``(path, tex)`` each, from as few scenes as may be.
+
+    Every target is checked before anything is drawn; targets whose requests come to
+    the same drawing options (a GIF and its ``.tex``, say) share one scene, which is
+    built once: the files are those :func:`save` writes one by one.
+    """
+    requests = []
+    for path, tex in targets:
+        writer = writer_for(path)
+        check_write(writer, path, options, None, tex)
+        requests.append((path, tex, writer, *_requested(spec, writer, options, None)))
+    from .render import scene as build_scene
+
+    scenes: list[tuple[DrawOptions, object]] = []
+    written = []
+    for path, tex, writer, each, frame in requests:
+        the_scene = next((built for drawn, built in scenes if drawn == each), None)
+        if the_scene is None:
+            the_scene = build_scene(spec, options=each)
+            scenes.append((each, the_scene))
+        written.append(
+            write_scene(the_scene, path, writer, each, frame=frame, tex=tex, progress=progress)
+        )
+    return written
 
 
 def _requested(

@@ -286,14 +286,14 @@ def load_manifest(path: str | os.PathLike[str] | None = None) -> tuple[list[Gall
 
 def _build_one(entry: GalleryEntry, out_dir: str, final_dir: str | None = None) -> str:
     # Runs in a worker process: import here so that the parent stays light.
-    from .api import save
+    from .api import save_files
 
     path = Path(out_dir) / entry.filename
+    targets = [(path, None)]
+    if entry.tex:
+        targets.append((path.with_suffix(".tex"), entry.tex))
     try:
-        save(entry.spec, path, options=entry.options, progress=False)
-        if entry.tex:
-            tex_path = path.with_suffix(".tex")
-            save(entry.spec, tex_path, options=entry.options, tex=entry.tex, progress=False)
+        save_files(entry.spec, targets, options=entry.options, progress=False)
     except OSError as error:
         # A full disk reports no file name: name the file (where it was going), not the
         # staging folder.

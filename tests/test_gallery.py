@@ -224,3 +224,30 @@ def test_every_gallery_file_draws_its_entry_with_all_its_options():
         assert frames[0].shape == expected.shape, entry.name
         close = (np.abs(frames[0].astype(int) - expected).max(axis=2) <= 24).mean()
         assert close > 0.99, (entry.name, close)
+
+
+def test_a_gif_and_its_tex_share_one_scene_and_match_save(tmp_path, monkeypatch):
+    import convanim.render
+    from convanim import Spec
+    from convanim.api import save, save_files
+    from convanim.options import DrawOptions
+
+    spec, options = Spec("conv", 5, 3, stride=2, padding=1), DrawOptions()
+    built = []
+    real = convanim.render.scene
+
+    def counted(*args, **kwargs):
+        built.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(convanim.render, "scene", counted)
+    together = save_files(
+        spec, [(tmp_path / "t.gif", None), (tmp_path / "t.tex", "standalone")], options=options
+    )
+    assert len(built) == 1  # one scene for both files
+    save(spec, tmp_path / "a.gif", options=options, progress=False)
+    save(spec, tmp_path / "a.tex", options=options, tex="standalone", progress=False)
+    assert [path.read_bytes() for path in together] == [
+        (tmp_path / "a.gif").read_bytes(),
+        (tmp_path / "a.tex").read_bytes(),
+    ]

@@ -137,23 +137,23 @@ def test_a_failure_on_a_worker_reads_as_locally_and_writes_nothing(client, tmp_p
 
         import convanim.api
 
-        real = convanim.api.save
+        real = convanim.api.write_scene
 
-        def save(spec, path, *args, **kwargs):
+        def write_scene(the_scene, path, *args, **kwargs):
             if Path(path).suffix == ".gif":
                 with open(log, "a", encoding="utf-8") as file:
                     file.write(Path(path).stem + "\n")
             if Path(path).name == "full_disk.gif":
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-            return real(spec, path, *args, **kwargs)
+            return real(the_scene, path, *args, **kwargs)
 
-        save.real = real
-        convanim.api.save = save
+        write_scene.real = real
+        convanim.api.write_scene = write_scene
 
     def restore() -> None:
         import convanim.api
 
-        convanim.api.save = convanim.api.save.real
+        convanim.api.write_scene = convanim.api.write_scene.real
 
     errors = {}
     for side in ("dask", "local"):
@@ -222,14 +222,14 @@ class _Detached(concurrent.futures.Executor):
 def test_a_failure_does_not_wait_for_futures_that_never_run(tmp_path, monkeypatch):
     import convanim.api
 
-    real = convanim.api.save
+    real = convanim.api.write_scene
 
-    def save(spec, path, *args, **kwargs):
+    def write_scene(the_scene, path, *args, **kwargs):
         if Path(path).name == "full_disk.gif":
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real(spec, path, *args, **kwargs)
+        return real(the_scene, path, *args, **kwargs)
 
-    monkeypatch.setattr(convanim.api, "save", save)
+    monkeypatch.setattr(convanim.api, "write_scene", write_scene)
     body = '[[animation]]\nname = "full_disk"\nop = "conv"\ninput_size = 6\nkernel_size = 3\n'
     body += '[[animation]]\nname = "small"\nop = "conv"\ninput_size = 4\nkernel_size = 2\n'
     manifest = tmp_path / "failing.toml"

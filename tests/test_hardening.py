@@ -179,14 +179,14 @@ def test_a_build_failing_midway_leaves_nothing_new(tmp_path, monkeypatch, capsys
     out = tmp_path / "g"
     out.mkdir()
     (out / "mine.txt").write_text("mine")
-    real = api.save
+    real = api.write_scene
 
-    def failing(spec, path, **kwargs):
+    def failing(the_scene, path, *args, **kwargs):
         if Path(path).name == "third.gif":  # the disk fills on the last one
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real(spec, path, **kwargs)
+        return real(the_scene, path, *args, **kwargs)
 
-    monkeypatch.setattr(api, "save", failing)
+    monkeypatch.setattr(api, "write_scene", failing)
     with pytest.raises(OSError) as caught:
         build_gallery(out, manifest, jobs=1, progress=False)
     assert caught.value.filename == str(out / "third.gif")  # named, not the staging path
