@@ -395,7 +395,7 @@ def whole_restore(the_scene):
     """The same scene drawing every frame over the whole background, every moving
     artist drawn by matplotlib itself (the reference: no restored rectangle, no
     replayed renderer calls)."""
-    the_scene._moving_box = lambda: None
+    the_scene._moving_area = lambda index: (None, the_scene._moving)
     the_scene._replaying = False
     return the_scene
 

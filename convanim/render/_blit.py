@@ -211,7 +211,8 @@ class BlittedScene:
             return self._draw_fixed(index)
 
     def _draw_fixed(self, index: int) -> np.ndarray:
-        self._update(self._checked(index))
+        index = self._checked(index)
+        self._update(index)
         if self._posed:  # back from pose() to blitting
             for artist in self._moving:
                 artist.set_animated(True)
@@ -219,7 +220,7 @@ class BlittedScene:
             self._drawn_box = None
             # The figure was in the user's hands: artists may have been restyled.
             self._replays = None
-        box = self._moving_box()
+        box, drawn = self._moving_area(index)
         previous = self._drawn_box
         width, height = self.size
         if previous is None or box is None:
@@ -239,7 +240,7 @@ class BlittedScene:
                 self._background, bbox=(left, top, right, bottom), xy=(origin_x, origin_y)
             )
             self._changed = (top, bottom, left, right)
-        self._draw_moving()
+        self._draw_moving(drawn)
         self._drawn_box = box
         return np.asarray(self.canvas.buffer_rgba())
 
@@ -247,18 +248,15 @@ class BlittedScene:
     # draw itself each frame, as matplotlib does (the tests compare both).
     _replaying = True
     _replays: dict[int, _Replay | None] | None = None
+    _replay_renderer = None  # the renderer the replays were recorded on
 
-    def _draw_moving(self) -> None:
+    def _draw_moving(self, artists: list) -> None:
         renderer = self.canvas.get_renderer()
         replays = self._replays
-        if (
-            replays is None
-            or not self._replaying
-            or getattr(self, "_replay_renderer", None) is not renderer
-        ):
+        if replays is None or not self._replaying or self._replay_renderer is not renderer:
             replays = self._replays = {}
             self._replay_renderer = renderer
-        for artist in self._moving_drawn():
+        for artist in artists:
             key = id(artist)
             replay = replays.get(key)
             if replay is not None and replay.draw(renderer):
@@ -268,10 +266,11 @@ class BlittedScene:
                 continue
             replays[key] = _Replay.record(artist, renderer)
 
-    def _moving_drawn(self) -> list:
-        """The moving artists to draw in the frame just measured (all, unless a
-        subclass knows some are off the canvas)."""
-        return self._moving
+    def _moving_area(self, index: int) -> tuple[tuple[int, int, int, int] | None, list]:
+        """Frame ``index``'s moving rectangle (see :meth:`_moving_box`) and the moving
+        artists to draw in it, in order: all of them, unless a subclass knows some
+        draw nothing on the canvas."""
+        return self._moving_box(), self._moving
 
     def _moving_box(self) -> tuple[int, int, int, int] | None:
         """The canvas rectangle (left, top, right, bottom) the moving artists cover,

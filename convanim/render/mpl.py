@@ -112,13 +112,13 @@ class _MovingExtents:
     there) draws no pixel: it is left out of the rectangle and need not be drawn.
     """
 
-    def __init__(self, layers, text_bases, artists, *, origin, unit_px, dpi, size) -> None:
+    def __init__(self, moving, text_bases, *, origin, unit_px, dpi, size) -> None:
         origin = np.asarray(origin, dtype=np.float64)
         self._origin, self._unit_px, self._size = origin, unit_px, size
-        self._count = len(layers)
+        self._count = len(moving)
         self._replaced = []  # (position, layer, margin): geometry read per frame
         translated, bases, shifts = [], [], []
-        for position, (layer, artist) in enumerate(zip(layers, artists, strict=True)):
+        for position, (layer, artist) in enumerate(moving):
             if layer.kind == "text":
                 vertices, codes = text_bases[id(artist)]
                 # CLOSEPOLY and STOP vertices are placeholders, not drawn points.
@@ -140,10 +140,9 @@ class _MovingExtents:
             shifts.append(np.asarray(layer.shift, dtype=np.float64) * unit_px)
         self._translated = np.array(translated, dtype=np.intp)
         # (L, 4) left, bottom, right, top in pixels from the bottom-left at frame 0, and
-        # (L, F, 2) each layer's shift in pixels.
+        # (F, L, 2) each layer's shift in pixels: a frame's shifts are one contiguous row.
         self._bases = np.array(bases).reshape(-1, 4)
-        self._shifts = np.stack(shifts) if shifts else np.zeros((0, 0, 2))
-        self.drawn = np.ones(self._count, dtype=bool)  # the layers frame `box` drew
+        self._shifts = np.stack(shifts, axis=1) if shifts else None
 
     def _on_canvas(self, boxes: np.ndarray) -> np.ndarray:
         width, height = self._size
@@ -151,16 +150,15 @@ class _MovingExtents:
             (boxes[:, 2] > 0) & (boxes[:, 0] < width) & (boxes[:, 3] > 0) & (boxes[:, 1] < height)
         )
 
-    def box(self, index: int) -> tuple[int, int, int, int] | None:
-        """(left, top, right, bottom) in pixels of frame ``index``, or None if empty.
-
-        Sets :attr:`drawn`: which moving layers (in order) have pixels on the canvas.
-        """
+    def area(self, index: int) -> tuple[tuple[int, int, int, int] | None, np.ndarray]:
+        """Frame ``index``'s (left, top, right, bottom) in pixels (None: empty or
+        unknown, restore everything) and which moving layers, in order, draw on the
+        canvas."""
         width, height = self._size
         drawn = np.zeros(self._count, dtype=bool)
         boxes = [np.empty((0, 4))]
-        if len(self._translated):
-            shifted = self._bases + np.tile(self._shifts[:, index], 2)
+        if self._shifts is not None:
+            shifted = self._bases + np.tile(self._shifts[index], 2)
             visible = self._on_canvas(shifted)
             drawn[self._translated[visible]] = True
             boxes.append(shifted[visible])
@@ -174,15 +172,13 @@ class _MovingExtents:
             if not np.all(np.isfinite(extent)):
                 # Not a number somewhere (matplotlib skips those vertices): the extent
                 # is unknown, so the frame restores and draws everything.
-                self.drawn = np.ones(self._count, dtype=bool)
-                return None
+                return None, np.ones(self._count, dtype=bool)
             if self._on_canvas(extent)[0]:
                 drawn[position] = True
                 boxes.append(extent)
-        self.drawn = drawn
         united = np.concatenate(boxes)
         if not len(united):
-            return None
+            return None, drawn
         left, bottom = united[:, :2].min(axis=0).tolist()
         right, top = united[:, 2:].max(axis=0).tolist()
         box = (
@@ -192,8 +188,8 @@ class _MovingExtents:
             min(height, int(np.ceil(height - bottom))),
         )
         if box[2] <= box[0] or box[3] <= box[1]:
-            return None
-        return box
+            return None, drawn
+        return box, drawn
 
 
 class DrawingScene(BlittedScene):
@@ -281,9 +277,8 @@ class DrawingScene(BlittedScene):
             )
         self._moving = moving
         self._moving_extents = _MovingExtents(
-            [layer for layer, _ in self.artists if layer.moving],
+            [(layer, artist) for layer, artist in self.artists if layer.moving],
             self._text_bases,
-            [artist for layer, artist in self.artists if layer.moving],
             origin=(axes.get_xlim()[0], axes.get_ylim()[0]),
             unit_px=unit_px,
             dpi=self.dpi,
@@ -343,19 +338,12 @@ class DrawingScene(BlittedScene):
     def __len__(self) -> int:
         return self.drawing.frames
 
-    def _moving_box(self) -> tuple[int, int, int, int] | None:
+    def _moving_area(self, index: int) -> tuple[tuple[int, int, int, int] | None, list]:
         # From the layers' own coordinates: no matplotlib extents per artist per frame.
-        return self._moving_extents.box(self._box_frame)
-
-    def _moving_drawn(self) -> list:
-        # The moving artists with pixels on the canvas in the frame _moving_box measured.
-        drawn = self._moving_extents.drawn
-        return [artist for artist, shown in zip(self._moving, drawn, strict=True) if shown]
-
-    _box_frame = 0
+        box, drawn = self._moving_extents.area(index)
+        return box, [artist for artist, shown in zip(self._moving, drawn, strict=True) if shown]
 
     def _update(self, index: int) -> None:
-        self._box_frame = index
         for layer, artist in self.artists:
             if not layer.moving:
                 continue
