@@ -206,12 +206,7 @@ class Animation:
         check_write(writer, path, options, rest.get("frame"), rest.get("tex"))
         from .drawable import check_request
 
-        check_request(
-            self._plan,
-            _planned(options),
-            writer.name if writer.animated else "draw",
-            still=not writer.animated,
-        )
+        check_request(self._plan, _planned(options), writer.name, still=not writer.animated)
         if options is self._options or _same_picture(options, self._options):
             the_scene = self._get_scene()
         else:

@@ -218,46 +218,19 @@ def save(
     themes = _themes(given.get("theme"))
     # matplotlib is imported only after the checks: every refusal answers without it.
     if themes is not None:
-        targets = paired_paths(path, themes)
         # Every theme's options and path are checked before the first file is drawn.
         requests = []
-        for theme, target in zip(themes, targets, strict=True):
+        for theme, target in zip(themes, paired_paths(path, themes), strict=True):
             each = draw_options(options, {**given, "theme": theme})
             writer = writer_for(target, format)
             check_write(writer, target, each, frame, tex)
-            requests.append((target, writer, *_requested(spec, writer, each, frame)))
-        from .render import scene as build_scene
-
-        return [
-            write_scene(
-                build_scene(spec, options=each),
-                target,
-                writer,
-                each,
-                frame=each_frame,
-                tex=tex,
-                progress=progress,
-                callback=callback,
-            )
-            for target, writer, each, each_frame in requests
-        ]
+            requests.append((target, tex, writer, each))
+        return _write_requests(spec, requests, frame, progress=progress, callback=callback)
     writer = writer_for(path, format)
     options = draw_options(options, given)
     check_write(writer, path, options, frame, tex)
-    options, frame = _requested(spec, writer, options, frame)
-    from .render import scene as build_scene
-
-    the_scene = build_scene(spec, options=options)
-    return write_scene(
-        the_scene,
-        path,
-        writer,
-        options,
-        frame=frame,
-        tex=tex,
-        progress=progress,
-        callback=callback,
-    )
+    requests = [(path, tex, writer, options)]
+    return _write_requests(spec, requests, frame, progress=progress, callback=callback)[0]
 
 
 def save_files(
@@ -277,18 +250,46 @@ def save_files(
     for path, tex in targets:
         writer = writer_for(path)
         check_write(writer, path, options, None, tex)
-        requests.append((path, tex, writer, *_requested(spec, writer, options, None)))
+        requests.append((path, tex, writer, options))
+    return _write_requests(spec, requests, None, progress=progress)
+
+
+def _write_requests(
+    spec: Spec | Plan,
+    requests: list[tuple[str | os.PathLike[str], str | None, object, DrawOptions]],
+    frame: int | None,
+    *,
+    progress: bool | None,
+    callback: Callable[[int, int], None] | None = None,
+) -> list[Path]:
+    """Write checked ``(path, tex, writer, options)`` requests: all bounded first
+    (:func:`_requested`), then drawn, one scene per drawing options."""
+    requests = [
+        (path, tex, writer, *_requested(spec, writer, options, frame))
+        for path, tex, writer, options in requests
+    ]
     from .render import scene as build_scene
 
     scenes: list[tuple[DrawOptions, object]] = []
     written = []
-    for path, tex, writer, each, frame in requests:
-        the_scene = next((built for drawn, built in scenes if drawn == each), None)
+    for path, tex, writer, each, each_frame in requests:
+        # Identity, not ==: options may hold arrays (x, weight), and requests drawn
+        # alike (animated writers) keep the very options object they were given.
+        the_scene = next((built for drawn, built in scenes if drawn is each), None)
         if the_scene is None:
             the_scene = build_scene(spec, options=each)
             scenes.append((each, the_scene))
         written.append(
-            write_scene(the_scene, path, writer, each, frame=frame, tex=tex, progress=progress)
+            write_scene(
+                the_scene,
+                path,
+                writer,
+                each,
+                frame=each_frame,
+                tex=tex,
+                progress=progress,
+                callback=callback,
+            )
         )
     return written
 
@@ -299,9 +300,7 @@ def _requested(
     """Bound the work (:func:`~convanim.drawable.check_request`) before anything is
     planned; a still plans and lays out its one frame alone. The options and frame
     to draw with."""
-    chosen = check_request(
-        spec, options, writer.name if writer.animated else "draw", still=not writer.animated
-    )
+    chosen = check_request(spec, options, writer.name, still=not writer.animated)
     if not writer.animated and options.style != "matrix":
         last = len(chosen) - 1
         frame = replace(option("frame"), low=0, high=last).check(0 if frame is None else frame)

@@ -256,7 +256,7 @@ def check_request(
         alone, as :func:`convanim.render.render` gives them).
     still : bool
         The request draws one frame of the selection (a PNG, SVG or PDF): the bound on
-        work counts that frame, not the animation's.
+        work counts that frame, at the cost of frames alone, whatever ``writer`` is.
 
     Returns
     -------
@@ -281,8 +281,10 @@ def check_request(
             total = len(spec) if isinstance(spec, Plan) else the_spec.num_frames
     chosen = selected_frames(total, options.frames)
     size = picture_size(the_spec, options)
-    drawn = 1 if still else len(chosen)
-    check_work(drawn, size, writer=writer, allow_long=options.allow_long, total=total)
+    if still:  # one frame drawn, as frames alone
+        check_work(1, size, writer="draw", allow_long=options.allow_long, total=total)
+    else:
+        check_work(len(chosen), size, writer=writer, allow_long=options.allow_long, total=total)
     dpi = float(options.dpi if options.dpi is not None else 150.0)
     check_size(*size, dpi)
     if options.numbered or options.style == "matrix":
