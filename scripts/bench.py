@@ -2,7 +2,8 @@
 
 Run ``python scripts/bench.py`` (about four minutes on 2 cores) or
 ``python scripts/bench.py --quick`` (about a minute); ``--json PATH`` also writes
-the numbers. Prints one table: every speed, size and memory figure next to a baseline
+the numbers; ``--only first gallery ...`` runs only those sections (see SECTIONS).
+Prints one table: every speed, size and memory figure next to a baseline
 measured in this run and their ratio, never against a hard-coded number.
 
 Rows:
@@ -71,6 +72,20 @@ QUICK_GROWTH_SIDES = (4, 16, 32)
 PROBE_DPI = 40.0
 PLANNER_SIDE = 512
 QUICK_PLANNER_ROWS = 64
+SECTIONS = (
+    "gallery",
+    "breakdown",
+    "growth",
+    "bytes",
+    "planner",
+    "explorer",
+    "first",
+    "big",
+    "refusal",
+    "dask",
+)
+"""The bench's sections, in the order they run (``--only`` picks some; ``bytes`` builds
+the gallery, ``breakdown`` holds the per-frame floor row)."""
 
 
 # -- results -------------------------------------------------------------------------
@@ -531,13 +546,18 @@ class PreRenderedRGBA(PreRendered):
         return iter(self._frames)
 
 
-def bench_breakdown(report: Report, work: Path, quick: bool) -> tuple[int, int]:
-    from convanim import plan
+def _tutorial_entry():
     from convanim.gallery import load_manifest
-    from convanim.writers import WriteOptions, writer_for
 
     entries, _ = load_manifest()
-    entry = next(entry for entry in entries if entry.name == TUTORIAL_CASE)
+    return next(entry for entry in entries if entry.name == TUTORIAL_CASE)
+
+
+def bench_breakdown(report: Report, work: Path, quick: bool) -> tuple[int, int]:
+    from convanim import plan
+    from convanim.writers import WriteOptions, writer_for
+
+    entry = _tutorial_entry()
     spec = entry.spec
     count = spec.num_frames
     repeats = 2 if quick else 5
@@ -1444,20 +1464,19 @@ import json, sys, time
 laps = [("start", time.perf_counter())]
 import matplotlib.backends.backend_agg, PIL.Image
 laps.append(("import Agg + PIL.Image (the baseline's)", time.perf_counter()))
-import matplotlib.figure
-laps.append(("then matplotlib.figure", time.perf_counter()))
 import convanim
-laps.append(("import convanim", time.perf_counter()))
 from convanim.render import scene
 from convanim.writers.png import STILL_LEVEL
 from PIL import Image
+laps.append(("import convanim (its drawing and PNG modules)", time.perf_counter()))
 the_scene = scene({FIRST_FRAME_SPEC})
 laps.append(("scene build", time.perf_counter()))
 frame = the_scene.frame(0)
 laps.append(("frame 0", time.perf_counter()))
 Image.fromarray(frame).save(sys.argv[1], format="PNG", compress_level=STILL_LEVEL)
 laps.append(("PNG encode", time.perf_counter()))
-print(json.dumps({{"convanim": convanim.__file__, "laps": laps}}))
+figure = "matplotlib.figure" in sys.modules  # frames are drawn without a Figure
+print(json.dumps({{"convanim": convanim.__file__, "laps": laps, "figure": figure}}))
 """
 
 
@@ -1531,6 +1550,8 @@ def bench_first_frame(report: Report, quick: bool) -> None:
         f"{_ratio((ours - bare) / (baseline - bare))}). Split of the first frame in one "
         "probe process (after interpreter start): "
         + ", ".join(f"{name} {_ms(seconds, 0)}" for name, seconds in split.items())
+        + "; matplotlib.figure "
+        + ("was imported" if probe["figure"] else "was never imported (no Figure is made)")
         + "."
     )
 
@@ -1719,6 +1740,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a short run (under a minute)")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the numbers here")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=SECTIONS,
+        metavar="SECTION",
+        help=f"run only these sections (of {', '.join(SECTIONS)}); all by default",
+    )
     parser.add_argument("--growth-child", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--big-child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -1734,18 +1762,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     report = Report(mode="quick" if args.quick else "full", header=header())
     warm_up()
+    run = set(args.only or SECTIONS)
     with tempfile.TemporaryDirectory(prefix="convanim-bench-") as folder:
         work = Path(folder)
-        gallery_dir = bench_gallery(report, work, args.quick)
-        size = bench_breakdown(report, work, args.quick)
-        bench_growth(report, work, args.quick, size)
-        bench_bytes(report, gallery_dir)
-        bench_planner(report, args.quick)
-        bench_explorer(report, args.quick)
-        bench_first_frame(report, args.quick)
-        bench_big_writers(report, work, args.quick, size)
-        bench_refusal(report, args.quick)
-        bench_dask(report, work, args.quick)
+        quick = args.quick
+        gallery_dir = bench_gallery(report, work, quick) if run & {"gallery", "bytes"} else None
+        if "breakdown" in run:
+            size = bench_breakdown(report, work, quick)
+        else:
+            size = _scene_for(_tutorial_entry()).size  # what growth and big compare with
+        if "growth" in run:
+            bench_growth(report, work, quick, size)
+        if "bytes" in run:
+            bench_bytes(report, gallery_dir)
+        if "planner" in run:
+            bench_planner(report, quick)
+        if "explorer" in run:
+            bench_explorer(report, quick)
+        if "first" in run:
+            bench_first_frame(report, quick)
+        if "big" in run:
+            bench_big_writers(report, work, quick, size)
+        if "refusal" in run:
+            bench_refusal(report, quick)
+        if "dask" in run:
+            bench_dask(report, work, quick)
     elapsed = time.perf_counter() - started
     report.note(f"bench wall time: {elapsed:.0f} s.")
     print(table(report))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cases import SCENES
 from PIL import Image
 
 from convanim import Spec, SpecError, conv_matrix, evaluate, plan
@@ -400,33 +401,7 @@ def whole_restore(the_scene):
     return the_scene
 
 
-@pytest.mark.parametrize(
-    ("spec", "options"),
-    [
-        (Spec("conv", 5, 3, stride=2, padding=1), {}),
-        (Spec("conv", (5, 7), (3, 2), stride=(2, 1), padding=(1, 0)), {"dpi": 300}),
-        (Spec("conv_transpose", 3, 3, stride=2, padding=1), {"style": "flat", "values": True}),
-        (Spec("max_pool", 6, 2, ceil_mode=False), {"labels": True, "caption": True}),
-        (Spec("conv", 9, 3, dilation=2), {"dpi": 37}),
-        (Spec("conv", (12,), (4,), stride=(3,)), {}),
-        (Spec("conv", 4, 3), {"style": "matrix"}),
-        (Spec("conv_transpose", 2, 3), {"style": "matrix", "dpi": 300}),
-        (Spec("conv", 5, 3, padding=1), {"theme": "dark", "transparent": True}),
-        (Spec("conv", 5, 3), {"canvas": (400, 300)}),
-        (Spec("conv", 5, 3, stride=2), {"width": 333, "transparent": True}),
-        (Spec("conv_transpose", 3, 3, stride=2), {"style": "scatter", "values": True}),
-        (Spec("conv_transpose", 2, 3, stride=2), {"style": "scatter_gather"}),
-        (Spec("conv", 4, 3, in_channels=2, out_channels=3, groups=1), {}),
-        (
-            Spec("conv", 4, 3, in_channels=2, out_channels=2, groups=2),
-            {"style": "flat", "values": True},
-        ),
-        (
-            Spec("conv", (7,), (3,), padding=(1,)),
-            {"style": "flat", "values": True, "theme": "print"},
-        ),
-    ],
-)
+@pytest.mark.parametrize(("spec", "options"), SCENES)
 def test_restoring_the_moving_area_gives_the_whole_restores_pixels(spec, options):
     fast, whole = scene(spec, **options), whole_restore(scene(spec, **options))
     count = len(fast)

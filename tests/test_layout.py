@@ -89,9 +89,9 @@ def test_a_second_backend_draws_the_same_frame_from_the_data(spec, style):
 
 def test_the_drawn_shapes_are_the_layers_shapes():
     drawn = scene(Spec("conv", 5, 3, stride=2, padding=1))
-    artists = dict((layer.role, artist) for layer, artist in drawn.artists)
     for index in (0, 4, 8):
         drawn.pose(index)
+        artists = dict((layer.role, artist) for layer, artist in drawn.artists)
         shade = drawn.drawing.layer("window_shade").at(index)
         drawn_shade = np.array([path.vertices[:4] for path in artists["window_shade"].get_paths()])
         np.testing.assert_allclose(drawn_shade, shade)

@@ -12,14 +12,16 @@ import functools
 import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
 import numpy as np
 from matplotlib.collections import Collection
-from matplotlib.figure import Figure
 
 from ..spec import SpecError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["BlittedScene", "fixed_rc", "matplotlib_defaults"]
 
@@ -164,9 +166,11 @@ class _Replay:
 class BlittedScene:
     """Frame machinery for a scene; a :class:`~convanim.writers.FrameSource`.
 
-    Subclasses set ``figure``, ``canvas``, ``axes``, ``dpi``, ``size``, ``_moving`` (the
-    animated artists, in drawing order) and ``_background`` (the canvas with only the
-    static artists), and implement ``__len__`` and ``_update(index)``.
+    Subclasses set ``canvas`` (an Agg canvas: ``get_renderer``, ``copy_from_bbox``,
+    ``restore_region``, ``buffer_rgba``), ``dpi``, ``size``, ``_moving`` (the animated
+    artists, in drawing order) and ``_background`` (the canvas with only the static
+    artists), provide ``figure`` and ``axes``, and implement ``__len__`` and
+    ``_update(index)``.
     """
 
     figure: Figure
@@ -347,11 +351,12 @@ class BlittedScene:
         ``savefig`` or a :class:`matplotlib.animation.FuncAnimation` (no blitting);
         the next :meth:`frame` call returns to the fast, blitted path.
         """
+        figure = self.figure  # made first: a new figure's artists start at frame 0
         self._update(self._checked(index))
         for artist in self._moving:
             artist.set_animated(False)
         self._posed = True
-        return self.figure
+        return figure
 
     def save_figure(self, file: Path | io.IOBase, index: int, format: str) -> None:
         """Draw frame ``index`` through matplotlib's own savefig (SVG, PDF, PNG).

@@ -5,8 +5,9 @@ See :mod:`convanim.layout.matrix` for what the picture shows.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from matplotlib.figure import Figure
 
 from ..compute import conv_matrix
 from ..drawable import check_drawable, check_matrix, check_size
@@ -16,6 +17,9 @@ from ..spec import Spec
 from ..theme import TUTORIAL_THEME, Theme
 from ..values import numbers
 from .mpl import DrawingScene, measure_for
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["MatrixScene", "matrix_figure"]
 
@@ -113,6 +117,7 @@ def matrix_figure(
     scene = MatrixScene(spec, weight, dpi=dpi)
     if frame is not None:
         return scene.pose(frame)
+    figure = scene.figure  # its artists are the ones in scene._moving from here on
     for artist in scene._moving:
         artist.remove()  # no row shaded
-    return scene.figure
+    return figure

@@ -8,18 +8,24 @@ move the animated artists (from :meth:`Layer.at`), restore the background, draw 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PolyCollection
-from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Polygon
 from matplotlib.path import Path as MplPath
 
 from ..drawable import check_size
 from ..layout import Drawing, Layer, unit_pixels
 from ..theme import Theme
-from ._blit import BlittedScene
+from ._agg import BareFigure
+from ._blit import BlittedScene, matplotlib_defaults
 from ._text import EMPTY_PATH, compound, glyphs
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["DrawingScene", "measure_for", "text_path"]
 
@@ -209,6 +215,13 @@ class DrawingScene(BlittedScene):
         ``(width, height)``: a canvas of exactly this size with the drawing centred.
     fit : bool
         With ``canvas``: scale the drawing to the largest size that fits it.
+
+    Notes
+    -----
+    Frames are drawn without a matplotlib Figure, on an Agg canvas with the same
+    transforms (the same pixels). :attr:`figure` makes the Figure on first use (so
+    do :meth:`pose` and :meth:`save_figure`) with new artists on its Axes:
+    :attr:`artists`, ``(layer, artist)`` pairs, then lists those.
     """
 
     def __init__(
@@ -233,19 +246,26 @@ class DrawingScene(BlittedScene):
         else:
             width_px, height_px, margin = self._sized(width, height, canvas, fit)
         self.size = (width_px, height_px)
-        theme = drawing.theme
-        figure = Figure(figsize=(width_px / self.dpi, height_px / self.dpi), dpi=self.dpi)
-        figure.patch.set_facecolor(theme.background)
-        # (The ``canvas`` argument is the requested size; the Agg canvas is self.canvas.)
-        self.canvas = FigureCanvasAgg(figure)
-        axes = figure.add_axes((0, 0, 1, 1))
-        axes.set_axis_off()
         unit_px = unit_pixels(self.dpi)
         left, bottom = left - margin[0] / unit_px, bottom - margin[1] / unit_px
-        axes.set_xlim(left, left + width_px / unit_px)
-        axes.set_ylim(bottom, bottom + height_px / unit_px)
-        self.figure, self.axes = figure, axes
+        self._inches = (width_px / self.dpi, height_px / self.dpi)
+        self._limits = (
+            (left, left + width_px / unit_px),
+            (bottom, bottom + height_px / unit_px),
+        )
+        # Frames are drawn on a bare Agg canvas with the Figure's transforms (see
+        # _agg); the Figure itself is made only when asked for (figure, pose, savefig).
+        bare = BareFigure(self._inches, self.dpi, *self._limits, drawing.theme.background)
+        self.canvas = bare
+        self._figure = self._axes = None
+        self._place_artists(bare.adopt)
+        bare.draw([artist for _, artist in self.artists])
+        self._background = bare.copy_from_bbox(bare.bbox)
 
+    def _place_artists(self, add) -> None:
+        """Make one artist per layer (static text of one role and z joined), each
+        given to ``add`` (``axes.add_artist`` or the bare figure's), in z-order."""
+        drawing, theme = self.drawing, self.drawing.theme
         self.artists: list[tuple[Layer, object]] = []
         moving = []
         # A moving text layer's outline at frame 0, shifted per frame.
@@ -269,7 +289,7 @@ class DrawingScene(BlittedScene):
                 if layer.kind == "text":
                     path = text_path(layer, theme)
                     self._text_bases[id(artist)] = (path.vertices, path.codes)
-            axes.add_artist(artist)
+            add(artist)
             self.artists.append((layer, artist))
         for paths, artist in texts.values():
             artist.set_path(
@@ -279,13 +299,45 @@ class DrawingScene(BlittedScene):
         self._moving_extents = _MovingExtents(
             [(layer, artist) for layer, artist in self.artists if layer.moving],
             self._text_bases,
-            origin=(axes.get_xlim()[0], axes.get_ylim()[0]),
-            unit_px=unit_px,
+            origin=(self._limits[0][0], self._limits[1][0]),
+            unit_px=unit_pixels(self.dpi),
             dpi=self.dpi,
             size=self.size,
         )
-        self.canvas.draw()
-        self._background = self.canvas.copy_from_bbox(figure.bbox)
+
+    def _make_figure(self) -> None:
+        # A real Figure and Axes, with new artists on them: from here on frames are
+        # drawn on its Agg canvas, as matplotlib draws it.
+        from matplotlib.figure import Figure
+
+        with matplotlib_defaults():
+            figure = Figure(figsize=self._inches, dpi=self.dpi)
+            figure.patch.set_facecolor(self.drawing.theme.background)
+            canvas = FigureCanvasAgg(figure)
+            axes = figure.add_axes((0, 0, 1, 1))
+            axes.set_axis_off()
+            axes.set_xlim(*self._limits[0])
+            axes.set_ylim(*self._limits[1])
+            self._place_artists(axes.add_artist)
+            canvas.draw()
+        self._figure, self._axes, self.canvas = figure, axes, canvas
+        self._background = canvas.copy_from_bbox(figure.bbox)
+        self._drawn_box = None
+        self._replays = None
+
+    @property
+    def figure(self) -> Figure:
+        """The matplotlib Figure of the scene (made on first use)."""
+        if self._figure is None:
+            self._make_figure()
+        return self._figure
+
+    @property
+    def axes(self) -> Axes:
+        """The figure's one Axes, spanning it, axis off, in plane units."""
+        if self._axes is None:
+            self._make_figure()
+        return self._axes
 
     def _sized(
         self,
