@@ -66,3 +66,36 @@ def test_a_png_still_in_a_fresh_process_never_imports_matplotlib_figure(tmp_path
     )
     assert done.stdout.strip() == "[]"
     assert png.stat().st_size > 0
+
+
+@pytest.mark.parametrize(("spec", "options"), SCENES)
+def test_moved_paths_are_the_paths_matplotlib_makes(spec, options):
+    # Per frame the backend makes the moving paths through matplotlib's shortcut
+    # (Path._fast_from_codes_and_verts); matplotlib's public setters are the oracle.
+    from matplotlib.collections import LineCollection, PolyCollection
+    from matplotlib.path import Path as MplPath
+
+    the_scene = scene(spec, **options)
+    the_scene.pose(len(the_scene) - 1)  # every moving artist moved to that frame
+    index = len(the_scene) - 1
+    for layer, artist in the_scene._moving_layers:
+        if layer.kind == "segments":
+            reference = LineCollection(layer.at(index)).get_paths()
+        elif layer.kind == "polygons":
+            reference = PolyCollection(layer.at(index)).get_paths()
+        elif layer.kind == "text":
+            base = the_scene._text_bases[id(artist)]
+            reference = [MplPath(base.vertices + layer.shift[index], base.codes)]
+        else:
+            continue
+        paths = artist.get_paths() if layer.kind != "text" else [artist.get_path()]
+        assert len(paths) == len(reference)
+        for path, expected in zip(paths, reference, strict=True):
+            np.testing.assert_array_equal(path.vertices, expected.vertices)
+            if expected.codes is None:
+                assert path.codes is None
+            else:
+                np.testing.assert_array_equal(path.codes, expected.codes)
+            assert path.should_simplify == expected.should_simplify
+            assert path.simplify_threshold == expected.simplify_threshold
+            assert path._interpolation_steps == expected._interpolation_steps

@@ -537,6 +537,9 @@ def test_colours_counted_in_bands_are_those_of_the_whole_frames(height):
     shades = rng.integers(0, 256, size=(40, 4), dtype=np.uint8)
     samples = [shades[rng.integers(0, 40, size=(height, 37))] for _ in range(3)]
     samples.append(samples[0][:, :, :3].copy())  # RGB too
+    # Runs of one colour within and across rows, as in drawn frames (counted by run).
+    samples.append(np.repeat(samples[1], 5, axis=1)[:, :37])
+    samples.append(np.broadcast_to(shades[3], (height, 37, 4)).copy())
     unique, counts = count_colors(iter(samples))
     expected = np.unique(np.concatenate([rgb_keys(s) for s in samples]), return_counts=True)
     np.testing.assert_array_equal(unique, expected[0])

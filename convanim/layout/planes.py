@@ -125,8 +125,13 @@ class _Plane:
 
     def corner(self, row: np.ndarray | float, col: np.ndarray | float) -> np.ndarray:
         """Drawing position of the grid point at (row, col), row 0 at the top."""
-        row, col = np.broadcast_arrays(np.asarray(row, float), np.asarray(col, float))
-        return self.map(np.stack([col, self.rows - row], axis=-1))
+        row, col = np.asarray(row, float), np.asarray(col, float)
+        # The (..., 2) points np.stack would make, made with less overhead: layouts
+        # call this per frame, and the points (so the map's products) are the same.
+        points = np.empty((*np.broadcast_shapes(row.shape, col.shape), 2))
+        points[..., 0] = col
+        points[..., 1] = self.rows - row
+        return self.map(points)
 
     def quads(self, cells: np.ndarray, height: int = 1, width: int = 1) -> np.ndarray:
         """Drawing-space quadrilaterals of blocks starting at ``cells`` (N, 2), (N, 4, 2)."""

@@ -81,6 +81,8 @@ class BareFigure:
         self.transData = transform_scale + (transform_limits + transform_axes)
         self.clip = Rectangle((0.0, 0.0), 1.0, 1.0)
         self.clip.set_transform(transform_axes)
+        # What artist.set_clip_path(self.clip) would make for each artist, made once.
+        self.clipbox = TransformedBbox(Bbox.unit(), self.clip.get_transform())
         # FigureCanvasAgg.get_renderer: the size in whole pixels; matplotlib rounds a
         # size within 1e-8 of a whole pixel up (a floating-point tick), as here.
         width, height = (int(size + 1e-8) for size in self.bbox.max)
@@ -96,7 +98,7 @@ class BareFigure:
         if not artist.is_transform_set():
             artist.set_transform(self.transData)
         if artist.get_clip_path() is None:
-            artist.set_clip_path(self.clip)
+            artist.set_clip_box(self.clipbox)
 
     def draw(self, artists) -> None:
         """Draw as ``canvas.draw()`` draws the figure: clear, background, then the

@@ -78,9 +78,10 @@ def drawn_with_defaults(init: Callable) -> Callable:
 
     @functools.wraps(init)
     def build(self, *args: Any, **kwargs: Any) -> None:
-        rc = fixed_rc()
-        if self._rc is None:  # the outermost constructor, outside any fixed context
-            self._rc = rc
+        if self._rc is not None:  # a base class's constructor, inside the fixed context
+            init(self, *args, **kwargs)
+            return
+        self._rc = rc = fixed_rc()  # the outermost constructor
         with matplotlib_defaults(rc):
             init(self, *args, **kwargs)
 
@@ -170,7 +171,7 @@ class BlittedScene:
     ``restore_region``, ``buffer_rgba``), ``dpi``, ``size``, ``_moving`` (the animated
     artists, in drawing order) and ``_background`` (the canvas with only the static
     artists), provide ``figure`` and ``axes``, and implement ``__len__`` and
-    ``_update(index)``.
+    ``_update(index, artists)``.
     """
 
     figure: Figure
@@ -180,7 +181,9 @@ class BlittedScene:
     def __len__(self) -> int:
         raise NotImplementedError
 
-    def _update(self, index: int) -> None:
+    def _update(self, index: int, artists: list | None = None) -> None:
+        """Put the moving ``artists`` (all of them when None) where frame ``index``
+        has them."""
         raise NotImplementedError
 
     def _checked(self, index: int) -> int:
@@ -216,7 +219,6 @@ class BlittedScene:
 
     def _draw_fixed(self, index: int) -> np.ndarray:
         index = self._checked(index)
-        self._update(index)
         if self._posed:  # back from pose() to blitting
             for artist in self._moving:
                 artist.set_animated(True)
@@ -225,6 +227,9 @@ class BlittedScene:
             # The figure was in the user's hands: artists may have been restyled.
             self._replays = None
         box, drawn = self._moving_area(index)
+        # Only the artists drawn this frame are moved: the others (parked off the
+        # canvas) are moved by pose() when matplotlib draws everything.
+        self._update(index, drawn)
         previous = self._drawn_box
         width, height = self.size
         if previous is None or box is None:

@@ -108,6 +108,30 @@ def _artist(layer: Layer):
     )
 
 
+# matplotlib's own shortcut (PolyCollection.set_verts uses it): a path that takes its
+# simplification flags from a template of the same length and codes, skipping the
+# constructor's checks, which cost more than the frame's drawing for many shapes.
+_fast_path = getattr(MplPath, "_fast_from_codes_and_verts", None)
+
+
+def _moved_path(vertices: np.ndarray, template: MplPath) -> MplPath:
+    """``MplPath(vertices, template.codes)``: the same path, made faster."""
+    if _fast_path is None:
+        return MplPath(vertices, template.codes)
+    return _fast_path(vertices, template.codes, internals_from=template)
+
+
+def _set_segments(collection: LineCollection, segments: np.ndarray) -> None:
+    """``collection.set_segments(segments)``, faster for segments of one length."""
+    if _fast_path is None or segments.ndim != 3 or not len(segments):
+        collection.set_segments(segments)
+        return
+    segments = np.asarray(segments, dtype=float)
+    template = MplPath(segments[0])
+    collection._paths = [_fast_path(segment, None, internals_from=template) for segment in segments]
+    collection.stale = True
+
+
 class _MovingExtents:
     """The canvas rectangle the moving layers cover in a frame, from their geometry.
 
@@ -126,7 +150,7 @@ class _MovingExtents:
         translated, bases, shifts = [], [], []
         for position, (layer, artist) in enumerate(moving):
             if layer.kind == "text":
-                vertices, codes = text_bases[id(artist)]
+                vertices, codes = text_bases[id(artist)].vertices, text_bases[id(artist)].codes
                 # CLOSEPOLY and STOP vertices are placeholders, not drawn points.
                 drawn = vertices[(codes != MplPath.CLOSEPOLY) & (codes != MplPath.STOP)]
                 width = 0.0
@@ -269,7 +293,7 @@ class DrawingScene(BlittedScene):
         self.artists: list[tuple[Layer, object]] = []
         moving = []
         # A moving text layer's outline at frame 0, shifted per frame.
-        self._text_bases: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._text_bases: dict[int, MplPath] = {}
         # Text layers of one role and z become one compound outline: one artist however
         # many strings (labels and caption share the annotations' patch).
         texts: dict[tuple[str, float], tuple[list[MplPath], PathPatch]] = {}
@@ -287,8 +311,7 @@ class DrawingScene(BlittedScene):
                 artist.set_animated(True)
                 moving.append(artist)
                 if layer.kind == "text":
-                    path = text_path(layer, theme)
-                    self._text_bases[id(artist)] = (path.vertices, path.codes)
+                    self._text_bases[id(artist)] = text_path(layer, theme)
             add(artist)
             self.artists.append((layer, artist))
         for paths, artist in texts.values():
@@ -296,8 +319,10 @@ class DrawingScene(BlittedScene):
                 compound([(path.vertices, path.codes) for path in paths if len(path.vertices) > 1])
             )
         self._moving = moving
+        self._moving_layers = [(layer, artist) for layer, artist in self.artists if layer.moving]
+        self._layer_of = {id(artist): layer for layer, artist in self._moving_layers}
         self._moving_extents = _MovingExtents(
-            [(layer, artist) for layer, artist in self.artists if layer.moving],
+            self._moving_layers,
             self._text_bases,
             origin=(self._limits[0][0], self._limits[1][0]),
             unit_px=unit_pixels(self.dpi),
@@ -395,16 +420,18 @@ class DrawingScene(BlittedScene):
         box, drawn = self._moving_extents.area(index)
         return box, [artist for artist, shown in zip(self._moving, drawn, strict=True) if shown]
 
-    def _update(self, index: int) -> None:
-        for layer, artist in self.artists:
-            if not layer.moving:
-                continue
+    def _update(self, index: int, artists: list | None = None) -> None:
+        if artists is None:
+            pairs = self._moving_layers
+        else:
+            pairs = [(self._layer_of[id(artist)], artist) for artist in artists]
+        for layer, artist in pairs:
             if layer.kind == "polygons":
                 artist.set_verts(layer.at(index))
             elif layer.kind == "segments":
-                artist.set_segments(layer.at(index))
+                _set_segments(artist, layer.at(index))
             elif layer.kind == "polygon":
                 artist.set_xy(layer.at(index)[0])
             else:
-                vertices, codes = self._text_bases[id(artist)]
-                artist.set_path(MplPath(vertices + layer.shift[index], codes))
+                template = self._text_bases[id(artist)]
+                artist.set_path(_moved_path(template.vertices + layer.shift[index], template))

@@ -36,30 +36,45 @@ def rgb_keys(pixels: np.ndarray) -> np.ndarray:
 _BAND_PIXELS = 1 << 18  # pixels counted at once: a megabyte of keys at any picture size
 
 
+def _count_runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``keys`` (1-D, fewer than 2**32) and how many of each.
+
+    Each run of equal keys is one (key, length) pair packed in a uint64, so a sort of
+    the runs, not of the pixels, orders them; lengths of equal keys are then summed.
+    """
+    run_starts = np.concatenate([[0], np.flatnonzero(keys[1:] != keys[:-1]) + 1])
+    run_lengths = np.diff(run_starts, append=keys.size).astype(np.uint64)
+    packed = np.sort((keys[run_starts].astype(np.uint64) << np.uint64(32)) | run_lengths)
+    run_keys = packed >> np.uint64(32)
+    firsts = np.concatenate([[0], np.flatnonzero(run_keys[1:] != run_keys[:-1]) + 1])
+    lengths = packed & np.uint64(0xFFFFFFFF)
+    return run_keys[firsts].astype(np.uint32), np.add.reduceat(lengths, firsts).astype(np.int64)
+
+
 def count_colors(samples: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Every colour of the sample frames (as :func:`rgb_keys`) and how many pixels have it.
 
     Samples are read one at a time (a generator may draw each as it is asked) and
     counted a band of rows at a time, so memory follows the number of distinct
-    colours (a few thousand), not the pictures' size.
+    colours (a few thousand), not the pictures' size. Within a band, runs of one
+    colour are counted as one key of their length: a drawing is mostly flat fills, so
+    a few runs stand for many pixels and far fewer keys are sorted.
     """
     unique = np.empty(0, dtype=np.uint32)
     counts = np.empty(0, dtype=np.int64)
     for sample in samples:
         rows = max(1, _BAND_PIXELS // max(1, sample.shape[1]))
         for start in range(0, sample.shape[0], rows):
-            band_unique, band_counts = np.unique(
-                rgb_keys(np.ascontiguousarray(sample[start : start + rows])),
-                return_counts=True,
-            )
-            merged, inverse = np.unique(
-                np.concatenate([unique, band_unique.astype(np.uint32)]), return_inverse=True
-            )
-            counts = np.bincount(
-                inverse.reshape(-1), weights=np.concatenate([counts, band_counts]),
-                minlength=len(merged),
-            ).astype(np.int64)  # fmt: skip
-            unique = merged
+            keys = rgb_keys(np.ascontiguousarray(sample[start : start + rows]))
+            if not keys.size:
+                continue
+            band_unique, band_counts = _count_runs(keys)
+            merged = np.union1d(unique, band_unique)
+            # Both are sorted and distinct: each lands on its own slot of the union.
+            merged_counts = np.zeros(len(merged), dtype=np.int64)
+            merged_counts[np.searchsorted(merged, unique)] += counts
+            merged_counts[np.searchsorted(merged, band_unique)] += band_counts
+            unique, counts = merged, merged_counts
     return unique, counts
 
 
