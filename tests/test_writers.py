@@ -576,6 +576,17 @@ def test_nearest_colour_is_the_exact_squared_distance_argmin():
     rng = np.random.default_rng(3)
     palette = Palette([rng.integers(0, 256, size=(16, 16, 3), dtype=np.uint8)], size=50)
     pixels = rng.integers(0, 256, size=(5000, 3), dtype=np.uint8)
+    # Midpoints of palette colours that differ by even steps: equidistant from both
+    # (ties, which go to the lower index, unless a third colour is nearer).
+    colors = palette.colors.astype(int)
+    pairs = [
+        (a, b)
+        for a in range(len(colors))
+        for b in range(a)
+        if not ((colors[a] - colors[b]) % 2).any()
+    ]
+    ties = np.array([(colors[a] + colors[b]) // 2 for a, b in pairs], dtype=np.uint8).reshape(-1, 3)
+    pixels = np.concatenate([pixels, ties, palette.colors[:1] ^ 1])
     keys = rgb_keys(pixels[None])
     distance = ((pixels[:, None, :].astype(int) - palette.colors[None].astype(int)) ** 2).sum(-1)
     np.testing.assert_array_equal(palette.index_keys(keys), distance.argmin(axis=1))

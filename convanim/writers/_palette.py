@@ -116,8 +116,10 @@ class Palette:
         # so a frame rarely brings one to resolve.
         self._lookup = _take_table()
         self._lookup[chosen] = np.arange(len(chosen), dtype=np.uint8)
-        self._colors_int = self.colors.astype(np.int32)
-        self._norms = (self._colors_int**2).sum(axis=1)
+        # Colours as float64: every product and sum below is an integer under 2**53,
+        # so BLAS computes the distances exactly, in any order (the same argmin).
+        self._colors_t = np.ascontiguousarray(self.colors.T, dtype=np.float64)
+        self._norms = (self._colors_t**2).sum(axis=0)
         tints = unique[self._lookup[unique] == _UNKNOWN]
         self._lookup[tints] = self._nearest(tints)
         self._filled = [chosen, tints]  # what release() clears
@@ -151,14 +153,12 @@ class Palette:
         tie) of each of ``keys``, distinct :func:`rgb_keys` integers."""
         nearest = np.empty(len(keys), dtype=np.uint8)
         # |rgb - c|^2 = |rgb|^2 - 2 rgb.c + |c|^2, the first term the same for every c:
-        # three outer products in int32 (exact), in chunks whose table stays in cache.
+        # one matrix product, in chunks whose distances stay in cache.
         for start in range(0, len(keys), 1024):
             chunk = np.ascontiguousarray(keys[start : start + 1024], dtype="<u4")
-            rgb = chunk.view(np.uint8).reshape(-1, 4)[:, :3].astype(np.int32)
-            distance = np.multiply.outer(rgb[:, 0], self._colors_int[:, 0])
-            distance += np.multiply.outer(rgb[:, 1], self._colors_int[:, 1])
-            distance += np.multiply.outer(rgb[:, 2], self._colors_int[:, 2])
-            distance *= -2
+            rgb = chunk.view(np.uint8).reshape(-1, 4)[:, :3].astype(np.float64)
+            distance = rgb @ self._colors_t
+            distance *= -2.0
             distance += self._norms
             nearest[start : start + 1024] = distance.argmin(axis=1)
         return nearest
