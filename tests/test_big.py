@@ -413,6 +413,32 @@ def test_restoring_the_moving_area_gives_the_whole_restores_pixels(spec, options
     np.testing.assert_array_equal(fast.frame_rgba(0), whole.frame_rgba(0))
 
 
+@pytest.mark.parametrize("bad", [np.nan, np.inf, "empty"])
+def test_frames_with_unknown_or_empty_extents_restore_as_the_whole_restore(bad):
+    # A replaced layer's vertex that is not finite makes the frame's extent unknown
+    # (restore and draw everything); a frame with no shapes adds nothing to the box.
+    import dataclasses
+
+    from convanim.render.mpl import DrawingScene
+
+    drawing = scene(Spec("conv", 5, 3, stride=2, padding=1)).drawing
+    layers = []
+    for layer in drawing.layers:
+        if layer.role == "lines":
+            frames, starts = layer.frames.copy(), layer.frame_starts.copy()
+            if bad == "empty":  # frame 3 draws no line: its shapes go to frame 4
+                starts[4] = starts[3]
+                frames[starts[3] :] = layer.frames[starts[3] :]
+            else:
+                frames[starts[5], 1] = bad  # one end of one line of frame 5
+            layer = dataclasses.replace(layer, frames=frames, frame_starts=starts)
+        layers.append(layer)
+    changed = dataclasses.replace(drawing, layers=tuple(layers))
+    fast, whole = DrawingScene(changed, 150.0), whole_restore(DrawingScene(changed, 150.0))
+    for index in [*range(len(fast)), 5, 3, 0]:
+        np.testing.assert_array_equal(fast.frame_rgba(index), whole.frame_rgba(index))
+
+
 class _WithoutHints:
     """A scene seen through frames_rgba only: writers must compare every pixel."""
 

@@ -137,17 +137,18 @@ class _MovingExtents:
 
     Rows count from the top (as the Agg buffer's); a margin covers line widths, miter
     joins and anti-aliasing, as :meth:`BlittedScene._moving_box` does from artists.
-    A translated layer's box is its frame-0 box plus the frame's shift. A layer whose
-    box lies wholly off the canvas in a frame (the scatter views park hidden numbers
-    there) draws no pixel: it is left out of the rectangle and need not be drawn.
+    A translated layer's box is its frame-0 box plus the frame's shift; a replaced
+    layer's boxes are computed for every frame at once, here. A layer whose box lies
+    wholly off the canvas in a frame (the scatter views park hidden numbers there)
+    draws no pixel: it is left out of the rectangle and need not be drawn.
     """
 
     def __init__(self, moving, text_bases, *, origin, unit_px, dpi, size) -> None:
         origin = np.asarray(origin, dtype=np.float64)
-        self._origin, self._unit_px, self._size = origin, unit_px, size
+        self._size = size
         self._count = len(moving)
-        self._replaced = []  # (position, layer, margin): geometry read per frame
-        translated, bases, shifts = [], [], []
+        positions, bases, shifts = [], [], []
+        replaced, replaced_boxes, replaced_drawn = [], [], []
         for position, (layer, artist) in enumerate(moving):
             if layer.kind == "text":
                 vertices, codes = text_bases[id(artist)].vertices, text_bases[id(artist)].codes
@@ -160,55 +161,55 @@ class _MovingExtents:
             margin = 4 * width * dpi / 72 + 3
             if not len(drawn if drawn is not None else layer.frames):
                 continue  # nothing drawn, ever
-            if drawn is None or not np.all(np.isfinite(drawn)):
-                self._replaced.append((position, layer, margin))  # read frame by frame
+            if drawn is not None and np.all(np.isfinite(drawn)):
+                low = (drawn.min(axis=0) - origin) * unit_px - margin
+                high = (drawn.max(axis=0) - origin) * unit_px + margin
+                positions.append(position)
+                bases.append(np.concatenate([low, high]))
+                shifts.append(np.asarray(layer.shift, dtype=np.float64) * unit_px)
                 continue
-            low = (drawn.min(axis=0) - origin) * unit_px - margin
-            high = (drawn.max(axis=0) - origin) * unit_px + margin
-            translated.append(position)
-            bases.append(np.concatenate([low, high]))
-            shifts.append(np.asarray(layer.shift, dtype=np.float64) * unit_px)
-        self._translated = np.array(translated, dtype=np.intp)
+            boxes, shown = _frame_boxes(layer, origin, unit_px, margin)
+            replaced.append(position)
+            replaced_boxes.append(boxes)
+            replaced_drawn.append(shown)
+        self._positions = np.array(positions + replaced, dtype=np.intp)
         # (L, 4) left, bottom, right, top in pixels from the bottom-left at frame 0, and
-        # (F, L, 2) each layer's shift in pixels: a frame's shifts are one contiguous row.
+        # (F, L, 4) each translated layer's shift in pixels, twice: a frame's is a row.
         self._bases = np.array(bases).reshape(-1, 4)
-        self._shifts = np.stack(shifts, axis=1) if shifts else None
-
-    def _on_canvas(self, boxes: np.ndarray) -> np.ndarray:
-        width, height = self._size
-        return (
-            (boxes[:, 2] > 0) & (boxes[:, 0] < width) & (boxes[:, 3] > 0) & (boxes[:, 1] < height)
-        )
+        self._shifts = np.tile(np.stack(shifts, axis=1), 2) if shifts else None
+        # (F, R, 4) the replaced layers' boxes per frame (NaN where not finite), and
+        # (F, R) whether the layer draws anything in the frame.
+        self._replaced_boxes = np.stack(replaced_boxes, axis=1) if replaced else None
+        self._replaced_drawn = np.stack(replaced_drawn, axis=1) if replaced else None
 
     def area(self, index: int) -> tuple[tuple[int, int, int, int] | None, np.ndarray]:
         """Frame ``index``'s (left, top, right, bottom) in pixels (None: empty or
         unknown, restore everything) and which moving layers, in order, draw on the
         canvas."""
         width, height = self._size
-        drawn = np.zeros(self._count, dtype=bool)
-        boxes = [np.empty((0, 4))]
+        parts, present = [], []
         if self._shifts is not None:
-            shifted = self._bases + np.tile(self._shifts[index], 2)
-            visible = self._on_canvas(shifted)
-            drawn[self._translated[visible]] = True
-            boxes.append(shifted[visible])
-        for position, layer, margin in self._replaced:
-            shapes = layer.at(index).reshape(-1, 2)
-            if not len(shapes):
-                continue
-            low = (shapes.min(axis=0) - self._origin) * self._unit_px - margin
-            high = (shapes.max(axis=0) - self._origin) * self._unit_px + margin
-            extent = np.concatenate([low, high])[None]
-            if not np.all(np.isfinite(extent)):
+            parts.append(self._bases + self._shifts[index])
+            present.append(np.ones(len(self._bases), dtype=bool))
+        if self._replaced_boxes is not None:
+            replaced, shown = self._replaced_boxes[index], self._replaced_drawn[index]
+            if not np.isfinite(replaced[shown]).all():
                 # Not a number somewhere (matplotlib skips those vertices): the extent
                 # is unknown, so the frame restores and draws everything.
                 return None, np.ones(self._count, dtype=bool)
-            if self._on_canvas(extent)[0]:
-                drawn[position] = True
-                boxes.append(extent)
-        united = np.concatenate(boxes)
-        if not len(united):
+            parts.append(replaced)
+            present.append(shown)
+        drawn = np.zeros(self._count, dtype=bool)
+        if not parts:
             return None, drawn
+        boxes = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        visible = np.concatenate(present) if len(present) > 1 else present[0]
+        visible &= (boxes[:, 2] > 0) & (boxes[:, 0] < width) & (boxes[:, 3] > 0)
+        visible &= boxes[:, 1] < height
+        drawn[self._positions[visible]] = True
+        if not visible.any():
+            return None, drawn
+        united = boxes[visible]
         left, bottom = united[:, :2].min(axis=0).tolist()
         right, top = united[:, 2:].max(axis=0).tolist()
         box = (
@@ -220,6 +221,33 @@ class _MovingExtents:
         if box[2] <= box[0] or box[3] <= box[1]:
             return None, drawn
         return box, drawn
+
+
+def _frame_boxes(layer: Layer, origin, unit_px: float, margin: float):
+    """A layer's box in pixels in every frame, (F, 4), NaN where a vertex is not
+    finite, and whether it draws anything in each frame, (F,)."""
+    count = len(layer.frame_starts) - 1 if layer.frames is not None else len(layer.shift)
+    if layer.frames is None:  # translated, with non-finite vertices
+        shapes = [layer.at(index).reshape(-1, 2) for index in range(count)]
+        low = np.array([shape.min(axis=0) for shape in shapes])
+        high = np.array([shape.max(axis=0) for shape in shapes])
+        shown = np.ones(count, dtype=bool)
+    else:
+        starts = np.asarray(layer.frame_starts)
+        shapes = layer.frames.reshape(len(layer.frames), -1, 2)
+        shown = np.diff(starts) > 0
+        low = np.full((count, 2), np.nan)
+        high = np.full((count, 2), np.nan)
+        if shown.any():
+            # Per shape, then per frame over its shapes (np.minimum keeps a NaN).
+            firsts = starts[:-1][shown]
+            low[shown] = np.minimum.reduceat(shapes.min(axis=1), firsts)
+            high[shown] = np.maximum.reduceat(shapes.max(axis=1), firsts)
+    boxes = np.concatenate(
+        [(low - origin) * unit_px - margin, (high - origin) * unit_px + margin], 1
+    )
+    boxes[~np.isfinite(boxes).all(axis=1)] = np.nan
+    return boxes, shown
 
 
 class DrawingScene(BlittedScene):
