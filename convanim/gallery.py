@@ -51,6 +51,7 @@ from .values import numbers
 __all__ = [
     "MAX_JOBS",
     "MAX_MANIFEST_BYTES",
+    "TASK_FRAMES",
     "GalleryEntry",
     "build_gallery",
     "default_manifest_text",
@@ -306,6 +307,34 @@ def _build_one(entry: GalleryEntry, out_dir: str, final_dir: str | None = None) 
     return str(path)
 
 
+TASK_FRAMES = 100
+"""Frames of work a worker is sent at once: short animations travel together.
+
+A task costs its executor a round trip (pickling, and on a cluster a scheduler's
+bookkeeping and TCP), about as much as drawing a small animation; batches of about
+this many frames keep that small while leaving many tasks to balance the workers.
+"""
+
+
+def _build_batch(entries: list[GalleryEntry], out_dir: str, final_dir: str) -> list[str]:
+    # One task of several animations (see TASK_FRAMES), built in order.
+    return [_build_one(entry, out_dir, final_dir) for entry in entries]
+
+
+def _batches(entries: list[GalleryEntry]) -> list[list[GalleryEntry]]:
+    """Entries in tasks of about TASK_FRAMES frames, longest animations first (a
+    long one alone), so every worker stays busy until the end."""
+    batches: list[list[GalleryEntry]] = []
+    frames = 0
+    for entry in sorted(entries, key=lambda entry: -entry.frames):
+        if not batches or frames >= TASK_FRAMES:
+            batches.append([])
+            frames = 0
+        batches[-1].append(entry)
+        frames += entry.frames
+    return batches
+
+
 def gallery_workers(jobs: int | None, count: int) -> tuple[int, str]:
     """The worker processes a gallery of ``count`` animations starts for ``jobs``.
 
@@ -512,18 +541,17 @@ def build_gallery(
             else:
                 own = executor is None
                 pool = executor or concurrent.futures.ProcessPoolExecutor(max_workers=workers)
-                futures: dict[concurrent.futures.Future, GalleryEntry] = {}
+                futures: dict[concurrent.futures.Future, list[GalleryEntry]] = {}
                 try:
-                    # Longest first keeps every worker busy until the end.
-                    ordered = sorted(entries, key=lambda entry: -entry.frames)
                     # Absolute: a Dask or Ray worker does not share this process's working
                     # folder, so a relative out_dir would name another place there.
                     shared = os.path.abspath(staging)
-                    for entry in ordered:
-                        futures[pool.submit(_build_one, entry, shared, str(out))] = entry
+                    for batch in _batches(entries):
+                        futures[pool.submit(_build_batch, batch, shared, str(out))] = batch
                     for future in concurrent.futures.as_completed(futures):
                         future.result()
-                        done(futures[future])
+                        for entry in futures[future]:
+                            done(entry)
                 finally:
                     if own:
                         pool.shutdown(cancel_futures=True)

@@ -49,6 +49,36 @@ def test_builtin_manifest_starts_with_the_15_reference_names():
     assert len(set(names)) == len(names)
 
 
+def test_short_animations_travel_together_to_a_clusters_workers(tmp_path):
+    # A task is a round trip on a cluster: entries go in batches of about TASK_FRAMES
+    # frames, longest first, each entry exactly once, and every entry is reported.
+    from convanim.gallery import TASK_FRAMES
+
+    entries, _ = load_manifest()
+    submitted = []
+
+    class Recording(concurrent.futures.ThreadPoolExecutor):
+        def submit(self, function, *args, **kwargs):
+            submitted.append(args[0])
+            return super().submit(function, *args, **kwargs)
+
+    seen = []
+    with Recording(max_workers=2) as pool:
+        build_gallery(tmp_path / "out", executor=pool, progress=False, callback=seen.append)
+    assert sorted(entry.name for batch in submitted for entry in batch) == sorted(
+        entry.name for entry in entries
+    )
+    assert sorted(entry.name for entry in seen) == sorted(entry.name for entry in entries)
+    sizes = [sum(entry.frames for entry in batch) for batch in submitted]
+    assert len(submitted) < len(entries) / 3
+    assert all(size >= TASK_FRAMES for size in sizes[:-1])
+    # Each batch is filled only until it reaches TASK_FRAMES.
+    for batch, size in zip(submitted, sizes, strict=True):
+        assert size - batch[-1].frames < TASK_FRAMES
+    longest = [batch[0].frames for batch in submitted]
+    assert longest == sorted(longest, reverse=True)
+
+
 def test_custom_manifest_with_a_thread_pool(tmp_path):
     manifest = tmp_path / "mine.toml"
     manifest.write_text(SMALL)

@@ -123,9 +123,11 @@ def test_dask_and_local_builds_are_byte_identical(client, tmp_path, monkeypatch)
 
 def test_a_failure_on_a_worker_reads_as_locally_and_writes_nothing(client, tmp_path, monkeypatch):
     others = [f"small_{index}" for index in range(10)]
-    body = '[[animation]]\nname = "full_disk"\nop = "conv"\ninput_size = 6\nkernel_size = 3\n'
+    # Over TASK_FRAMES frames (144): a task of its own, submitted first.
+    body = '[[animation]]\nname = "full_disk"\nop = "conv"\ninput_size = 14\nkernel_size = 3\n'
     for name in others:
-        body += f'\n[[animation]]\nname = "{name}"\nop = "conv"\ninput_size = 4\nkernel_size = 2\n'
+        # 36 frames each: three to a task (TASK_FRAMES), so most wait in the queue.
+        body += f'\n[[animation]]\nname = "{name}"\nop = "conv"\ninput_size = 8\nkernel_size = 3\n'
     manifest = tmp_path / "failing.toml"
     manifest.write_text(body)
     log = tmp_path / "started.log"
@@ -210,7 +212,7 @@ class _Detached(concurrent.futures.Executor):
             future, fn, args, kwargs = self.calls.get()
             if future.cancelled():
                 continue
-            self.ran.append(args[0].name)
+            self.ran.extend(entry.name for entry in args[0])  # a task's batch
             try:
                 future.set_result(fn(*args, **kwargs))
             except BaseException as error:
@@ -230,7 +232,8 @@ def test_a_failure_does_not_wait_for_futures_that_never_run(tmp_path, monkeypatc
         return real(the_scene, path, *args, **kwargs)
 
     monkeypatch.setattr(convanim.api, "write_scene", write_scene)
-    body = '[[animation]]\nname = "full_disk"\nop = "conv"\ninput_size = 6\nkernel_size = 3\n'
+    # Over TASK_FRAMES frames (144): a task of its own, before the small one's.
+    body = '[[animation]]\nname = "full_disk"\nop = "conv"\ninput_size = 14\nkernel_size = 3\n'
     body += '[[animation]]\nname = "small"\nop = "conv"\ninput_size = 4\nkernel_size = 2\n'
     manifest = tmp_path / "failing.toml"
     manifest.write_text(body)
