@@ -590,3 +590,34 @@ def test_nearest_colour_is_the_exact_squared_distance_argmin():
     keys = rgb_keys(pixels[None])
     distance = ((pixels[:, None, :].astype(int) - palette.colors[None].astype(int)) ** 2).sum(-1)
     np.testing.assert_array_equal(palette.index_keys(keys), distance.argmin(axis=1))
+
+
+@pytest.mark.parametrize(
+    ("spec", "options"),
+    [
+        (Spec("conv_transpose", 2, 3, stride=2), {"style": "scatter_gather"}),
+        (Spec("conv", 6, 3, stride=2, padding=1), {"theme": "dark"}),
+    ],
+)
+def test_sparse_and_dense_change_lookups_write_the_same_gif(tmp_path, monkeypatch, spec, options):
+    # The GIF writer looks up either a changed rectangle whole or, where few of its
+    # pixels changed, only those: the file must not depend on which.
+    from convanim.render import scene
+    from convanim.writers import WriteOptions, gif
+
+    the_scene = scene(spec, **options)
+    files = {}
+    for name, sparse in (("dense", 0), ("sparse", 10**9)):
+        monkeypatch.setattr(gif, "SPARSE", sparse)
+        path = tmp_path / f"{name}.gif"
+        gif.write_gif(the_scene, path, WriteOptions(duration=100, loop=0))
+        files[name] = path.read_bytes()
+    assert files["dense"] == files["sparse"]
+    with Image.open(tmp_path / "sparse.gif") as image:
+        assert image.n_frames == len(the_scene)
+        image.seek(len(the_scene) - 1)
+        last = np.asarray(image.convert("RGB"))
+    # The frame as the animation's palette shows it (tints mapped to their nearest).
+    with gif.Palette(gif.sample_frames(the_scene), size=255) as palette:
+        frame = the_scene.frame(len(the_scene) - 1)
+        np.testing.assert_array_equal(last, palette.colors[palette.index(frame)])

@@ -17,7 +17,7 @@ from PIL import GifImagePlugin, Image
 
 from ..spec import SpecError
 from . import FrameSource, WriteOptions, Writer, register, transparent
-from ._changes import changed_box, changed_frames, count_frames, mask_box, pixels, rgba_frames
+from ._changes import changed_frames, count_frames, mask_box, pixels, rgba_frames
 from ._palette import Palette, rgb_keys
 
 TRANSPARENT = 255
@@ -132,11 +132,15 @@ def _changed_indices(
     top, bottom, left, right = rect
     # One uint32 per pixel: a view of a canvas (nothing copied to compare), a copy
     # only for a frame whose channels are not contiguous.
-    current = pixels(frame[top:bottom, left:right])
-    box = changed_box(current, previous[top:bottom, left:right])
-    if box is None:
+    current = pixels(frame)
+    changed = current[top:bottom, left:right] != previous[top:bottom, left:right]
+    count = np.count_nonzero(changed)
+    if not count:
         return None
-    current = current[box[0] : box[1], box[2] : box[3]]
+    if count * SPARSE < changed.size:
+        return _sparse_patch(current, changed, rect, previous, indices, palette)
+    box = mask_box(changed)
+    current = current[top:bottom, left:right][box[0] : box[1], box[2] : box[3]]
     top, bottom, left, right = top + box[0], top + box[1], left + box[2], left + box[3]
     fresh = palette.index_keys(current & 0xFFFFFF)
     differs = fresh != indices[top:bottom, left:right]
@@ -148,6 +152,44 @@ def _changed_indices(
     patch = fresh[inner[0] : inner[1], inner[2] : inner[3]].copy()
     patch[~differs[inner[0] : inner[1], inner[2] : inner[3]]] = TRANSPARENT
     return patch, (left + inner[2], top + inner[0])
+
+
+SPARSE = 4
+"""Below one changed pixel in this many of the rectangle, only those are looked up."""
+
+
+def _sparse_patch(
+    current: np.ndarray,
+    changed: np.ndarray,
+    rect: tuple[int, int, int, int],
+    previous: np.ndarray,
+    indices: np.ndarray,
+    palette: Palette,
+) -> tuple[np.ndarray, tuple[int, int]] | None:
+    """:func:`_changed_indices` for a few changed pixels in a large rectangle (a
+    moving shape at each end of the picture): they are read, looked up and stored
+    by their positions in the flat frame; the patch is the same."""
+    top, _, left, right = rect
+    width = previous.shape[1]
+    in_rect = np.flatnonzero(changed)
+    rect_width = right - left
+    positions = in_rect + (in_rect // rect_width) * (width - rect_width) + (top * width + left)
+    flat_previous, flat_indices = previous.reshape(-1), indices.reshape(-1)
+    colors = np.ascontiguousarray(current).reshape(-1).take(positions)
+    fresh = palette.index_keys(colors & 0xFFFFFF)
+    differs = fresh != flat_indices.take(positions)
+    flat_indices[positions] = fresh
+    flat_previous[positions] = colors
+    if not differs.any():
+        return None
+    positions, fresh = positions[differs], fresh[differs]
+    rows, cols = np.divmod(positions, width)
+    # Positions go row by row: the first and last rows bound them.
+    patch_top, patch_left = int(rows[0]), int(cols.min())
+    patch_width = int(cols.max()) + 1 - patch_left
+    patch = np.full((int(rows[-1]) + 1 - patch_top, patch_width), TRANSPARENT, dtype=np.uint8)
+    patch.reshape(-1)[(rows - patch_top) * patch_width + (cols - patch_left)] = fresh
+    return patch, (patch_left, patch_top)
 
 
 OPAQUE = 128  # alpha from which a pixel is drawn; below it, the transparent index
