@@ -52,8 +52,9 @@ def _frame_bytes(
     transparent: bool,
     disposal: int = 1,
 ) -> bytes:
+    # No palette: a frame has no local colour table (Pillow writes one only when
+    # asked, with include_color_table); the header's global one applies.
     image = Image.fromarray(indices, mode="P")
-    image.putpalette(bytes(768))  # local tables are off; the global one applies
     params = {"duration": delay_cs * 10, "disposal": disposal, "interlace": 0}
     if transparent:
         params["transparency"] = TRANSPARENT
