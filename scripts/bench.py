@@ -38,7 +38,8 @@ Rows:
              rectangles' area: the writers that store changes follow that area.
 9. dask      a generated manifest (200 animations, 40 with --quick) built on a 2-worker
              ``dask.distributed`` LocalCluster's executor against the process pool
-             (target ~1x, at least 0.8x), byte-identical.
+             (target ~1x, at least 0.8x), byte-identical; the workers without
+             MALLOC_TRIM_THRESHOLD_ (docs/gallery.rst), Dask's default in the note.
 """
 
 from __future__ import annotations
