@@ -321,13 +321,18 @@ def _build_batch(entries: list[GalleryEntry], out_dir: str, final_dir: str) -> l
     return [_build_one(entry, out_dir, final_dir) for entry in entries]
 
 
-def _batches(entries: list[GalleryEntry]) -> list[list[GalleryEntry]]:
+def _batches(entries: list[GalleryEntry], workers: int | None = None) -> list[list[GalleryEntry]]:
     """Entries in tasks of about TASK_FRAMES frames, longest animations first (a
-    long one alone), so every worker stays busy until the end."""
+    long one alone), so every worker stays busy until the end. Given the number of
+    ``workers`` (a local pool's), tasks are smaller where needed to give each at
+    least four."""
+    per_task = TASK_FRAMES
+    if workers is not None:
+        per_task = min(per_task, max(1, sum(entry.frames for entry in entries) // (4 * workers)))
     batches: list[list[GalleryEntry]] = []
     frames = 0
     for entry in sorted(entries, key=lambda entry: -entry.frames):
-        if not batches or frames >= TASK_FRAMES:
+        if not batches or frames >= per_task:
             batches.append([])
             frames = 0
         batches[-1].append(entry)
@@ -546,7 +551,7 @@ def build_gallery(
                     # Absolute: a Dask or Ray worker does not share this process's working
                     # folder, so a relative out_dir would name another place there.
                     shared = os.path.abspath(staging)
-                    for batch in _batches(entries):
+                    for batch in _batches(entries, workers if own else None):
                         futures[pool.submit(_build_batch, batch, shared, str(out))] = batch
                     for future in concurrent.futures.as_completed(futures):
                         future.result()

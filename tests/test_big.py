@@ -556,3 +556,29 @@ def test_a_png_of_a_frame_leaves_the_next_frames_right(tmp_path):
     fast.save_figure(tmp_path / "f.png", 4, "png")
     for index in (3, 0, 8):
         np.testing.assert_array_equal(fast.frame_rgba(index), reference.frame_rgba(index))
+
+
+@pytest.mark.parametrize(
+    ("starts", "shapes"),
+    [([0, 2, 2, 4], 4), ([0, 1, 3, 3], 3), ([0, 1, 3, 3], 5), ([2, 4, 0, 2], 4), ([0, 0, 3], 3)],
+)
+def test_replaced_layers_boxes_are_each_frames_own(starts, shapes):
+    # A frame's box spans its own shapes, whatever frame_starts does (empty frames,
+    # shapes shared, skipped or left over): against min/max frame by frame.
+    from convanim.render.mpl import _frame_boxes
+
+    rng = np.random.default_rng(len(starts) + shapes)
+    frames = rng.random((shapes, 4, 2)) * 10
+    layer = next(
+        layer for layer in scene(Spec("conv", 4, 3)).drawing.layers if layer.frames is not None
+    )
+    import dataclasses
+
+    layer = dataclasses.replace(layer, frames=frames, frame_starts=np.array(starts))
+    boxes, shown = _frame_boxes(layer, np.zeros(2), 2.0, 1.0)
+    for index in range(len(starts) - 1):
+        own = frames[starts[index] : starts[index + 1]].reshape(-1, 2)
+        assert shown[index] == bool(len(own))
+        if len(own):
+            expected = np.concatenate([own.min(axis=0) * 2.0 - 1.0, own.max(axis=0) * 2.0 + 1.0])
+            np.testing.assert_allclose(boxes[index], expected)

@@ -79,6 +79,19 @@ def test_short_animations_travel_together_to_a_clusters_workers(tmp_path):
     assert longest == sorted(longest, reverse=True)
 
 
+def test_a_local_pool_of_many_workers_gets_smaller_batches():
+    # Every worker of a big local pool gets work: at least two tasks each where the
+    # animations allow (batches aim at four), never fewer than a cluster's batches.
+    from convanim.gallery import _batches
+
+    entries, _ = load_manifest()
+    for workers in (2, 8, 16):
+        batches = _batches(entries, workers)
+        assert sorted(e.name for batch in batches for e in batch) == sorted(e.name for e in entries)
+        assert len(batches) >= min(len(entries), 2 * workers)
+        assert len(batches) >= len(_batches(entries))
+
+
 def test_custom_manifest_with_a_thread_pool(tmp_path):
     manifest = tmp_path / "mine.toml"
     manifest.write_text(SMALL)

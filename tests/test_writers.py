@@ -607,7 +607,7 @@ def test_sparse_and_dense_change_lookups_write_the_same_gif(tmp_path, monkeypatc
 
     the_scene = scene(spec, **options)
     files = {}
-    for name, sparse in (("dense", 0), ("sparse", 10**9)):
+    for name, sparse in (("sparse", 0), ("dense", 10**9)):
         monkeypatch.setattr(gif, "SPARSE", sparse)
         path = tmp_path / f"{name}.gif"
         gif.write_gif(the_scene, path, WriteOptions(duration=100, loop=0))
@@ -621,3 +621,32 @@ def test_sparse_and_dense_change_lookups_write_the_same_gif(tmp_path, monkeypatc
     with gif.Palette(gif.sample_frames(the_scene), size=255) as palette:
         frame = the_scene.frame(len(the_scene) - 1)
         np.testing.assert_array_equal(last, palette.colors[palette.index(frame)])
+
+
+def test_a_changed_rectangle_past_the_frame_is_clipped_to_it():
+    # A source's frames_changed may name a rectangle beyond the picture: both lookups
+    # must find the same change inside it.
+    from convanim.writers import gif
+    from convanim.writers._changes import pixels
+    from convanim.writers._palette import Palette
+
+    rng = np.random.default_rng(5)
+    shades = rng.integers(0, 256, size=(6, 4), dtype=np.uint8)
+    shades[:, 3] = 255
+    before = shades[np.zeros((20, 30), dtype=int)]
+    after = before.copy()
+    after[3, 29] = shades[2]
+    results = []
+    for sparse in (0, 10**9):
+        gif.SPARSE, saved = sparse, gif.SPARSE
+        try:
+            with Palette(iter([before, after])) as palette:
+                previous = pixels(before).copy()
+                indices = palette.index_keys(previous & 0xFFFFFF)
+                results.append(
+                    gif._changed_indices(after, (-2, 25, 0, 32), previous, indices, palette)
+                )
+        finally:
+            gif.SPARSE = saved
+    for patch, offset in results:
+        assert offset == (29, 3) and patch.shape == (1, 1)

@@ -14,6 +14,7 @@ compare both). The scene makes the real Figure when one is asked for (``pose``,
 
 from __future__ import annotations
 
+from matplotlib.backend_bases import FigureCanvasBase
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import (
@@ -27,6 +28,16 @@ from matplotlib.transforms import (
 )
 
 __all__ = ["BareFigure"]
+
+
+class _SizeOf:
+    """What FigureCanvasBase.get_width_height reads of a canvas: its figure's bbox."""
+
+    device_pixel_ratio = 1
+
+    def __init__(self, bbox) -> None:
+        self.figure = self
+        self.bbox = bbox
 
 
 class BareFigure:
@@ -83,9 +94,9 @@ class BareFigure:
         self.clip.set_transform(transform_axes)
         # What artist.set_clip_path(self.clip) would make for each artist, made once.
         self.clipbox = TransformedBbox(Bbox.unit(), self.clip.get_transform())
-        # FigureCanvasAgg.get_renderer: the size in whole pixels; matplotlib rounds a
-        # size within 1e-8 of a whole pixel up (a floating-point tick), as here.
-        width, height = (int(size + 1e-8) for size in self.bbox.max)
+        # FigureCanvasAgg.get_renderer's size in whole pixels, by the installed
+        # matplotlib's own rounding (3.11 rounds up within 1e-8 of a whole pixel).
+        width, height = FigureCanvasBase.get_width_height(_SizeOf(self.bbox), physical=True)
         self.renderer = RendererAgg(width, height, dpi)
 
     def get_figure(self, root: bool = False) -> BareFigure:

@@ -204,7 +204,8 @@ class _MovingExtents:
             return None, drawn
         boxes = np.concatenate(parts) if len(parts) > 1 else parts[0]
         visible = np.concatenate(present) if len(present) > 1 else present[0]
-        visible &= (boxes[:, 2] > 0) & (boxes[:, 0] < width) & (boxes[:, 3] > 0)
+        # A new array (present[0] may be a view of the frame's row).
+        visible = visible & (boxes[:, 2] > 0) & (boxes[:, 0] < width) & (boxes[:, 3] > 0)
         visible &= boxes[:, 1] < height
         drawn[self._positions[visible]] = True
         if not visible.any():
@@ -238,11 +239,16 @@ def _frame_boxes(layer: Layer, origin, unit_px: float, margin: float):
         shown = np.diff(starts) > 0
         low = np.full((count, 2), np.nan)
         high = np.full((count, 2), np.nan)
-        if shown.any():
+        cumulative = starts[-1] == len(shapes) and bool(np.all(np.diff(starts) >= 0))
+        if shown.any() and cumulative:
             # Per shape, then per frame over its shapes (np.minimum keeps a NaN).
             firsts = starts[:-1][shown]
             low[shown] = np.minimum.reduceat(shapes.min(axis=1), firsts)
             high[shown] = np.maximum.reduceat(shapes.max(axis=1), firsts)
+        elif shown.any():  # frames that share or skip shapes: one at a time
+            for index in np.flatnonzero(shown):
+                frame = shapes[starts[index] : starts[index + 1]].reshape(-1, 2)
+                low[index], high[index] = frame.min(axis=0), frame.max(axis=0)
     boxes = np.concatenate(
         [(low - origin) * unit_px - margin, (high - origin) * unit_px + margin], 1
     )

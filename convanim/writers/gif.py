@@ -130,7 +130,13 @@ def _changed_indices(
     transparent. Where pixels differ only in alpha (ignored here) the indices agree,
     so the patch is the same as if colours alone were compared.
     """
-    top, bottom, left, right = rect
+    # Within the frame, whatever a source says (the sparse path counts positions).
+    height, width = previous.shape
+    top, bottom = max(0, rect[0]), min(height, rect[1])
+    left, right = max(0, rect[2]), min(width, rect[3])
+    if bottom <= top or right <= left:
+        return None
+    rect = (top, bottom, left, right)
     # One uint32 per pixel: a view of a canvas (nothing copied to compare), a copy
     # only for a frame whose channels are not contiguous.
     current = pixels(frame)
