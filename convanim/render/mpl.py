@@ -177,6 +177,7 @@ class _MovingExtents:
         # (F, L, 4) each translated layer's shift in pixels, twice: a frame's is a row.
         self._bases = np.array(bases).reshape(-1, 4)
         self._shifts = np.tile(np.stack(shifts, axis=1), 2) if shifts else None
+        self._always = np.ones(len(self._bases), dtype=bool)  # translated: in every frame
         # (F, R, 4) the replaced layers' boxes per frame (NaN where not finite), and
         # (F, R) whether the layer draws anything in the frame.
         self._replaced_boxes = np.stack(replaced_boxes, axis=1) if replaced else None
@@ -190,7 +191,7 @@ class _MovingExtents:
         parts, present = [], []
         if self._shifts is not None:
             parts.append(self._bases + self._shifts[index])
-            present.append(np.ones(len(self._bases), dtype=bool))
+            present.append(self._always)
         if self._replaced_boxes is not None:
             replaced, shown = self._replaced_boxes[index], self._replaced_drawn[index]
             if not np.isfinite(replaced[shown]).all():
