@@ -121,3 +121,43 @@ def test_layers_are_read_only_and_ordered_by_z():
         "output_shade",
         "output_cell",
     }
+
+
+@pytest.mark.parametrize("slant", ["tutorial", "identity"])
+def test_plane_map_is_the_same_point_by_point_and_all_at_once(slant):
+    # A matrix product would go to BLAS for some shapes, whose fused multiply-adds
+    # change the last bit of a vertex with the batch's shape (and with the CPU): the
+    # same spec must give the same vertices however a layout batches its points.
+    from convanim.layout.planes import TUTORIAL, _Plane
+
+    matrix = TUTORIAL.slant if slant == "tutorial" else np.eye(2)
+    plane = _Plane(7, 9, matrix, np.array([0.3, 8.0]))
+    rng = np.random.default_rng(5)
+    points = rng.integers(-40, 40, (500, 2)) + rng.choice([0.0, 0.5, 0.22, 0.8], (500, 2))
+    one_by_one = np.array([plane.map(point) for point in points])
+    expected_x = points[:, 0] * matrix[0, 0] + points[:, 1] * matrix[0, 1] + 0.3
+    expected_y = points[:, 0] * matrix[1, 0] + points[:, 1] * matrix[1, 1] + 8.0
+    for mapped in (
+        plane.map(points),
+        plane.map(points[:, None]),
+        plane.map(points.reshape(5, 100, 2)).reshape(500, 2),
+        one_by_one,
+    ):
+        np.testing.assert_array_equal(
+            mapped.reshape(500, 2), np.stack([expected_x, expected_y], axis=1)
+        )
+    cells = rng.integers(0, 7, (40, 2))
+    quads = plane.quads(cells, 2, 3)
+    for (row, col), quad in zip(cells, quads, strict=True):
+        corners = [
+            plane.corner(row, col),
+            plane.corner(row, col + 3),
+            plane.corner(row + 2, col + 3),
+            plane.corner(row + 2, col),
+        ]
+        np.testing.assert_array_equal(quad, corners)
+    segments = plane.grid_segments(1, 2, 3, 4)
+    expected = [(plane.corner(1 + r, 2), plane.corner(1 + r, 6)) for r in range(4)]
+    expected += [(plane.corner(4, 2 + c), plane.corner(1, 2 + c)) for c in range(5)]
+    np.testing.assert_array_equal(segments, expected)
+    np.testing.assert_array_equal(plane.outline(), plane.quads(np.array([[0, 0]]), 7, 9)[0])

@@ -113,21 +113,49 @@ def _view(the_plan: Plan) -> _View:
 
 
 class _Plane:
-    """One grid of ``rows x cols`` cells drawn through an affine map into the drawing."""
+    """One grid of ``rows x cols`` cells drawn through an affine map into the drawing.
+
+    The map is computed one element at a time (``x * a + y * b``, then the shift), not
+    with a matrix product: a product may go to BLAS, whose kernels fuse the multiply
+    and add by CPU and by array shape, so the last bit of a vertex (hence a pixel)
+    would depend on the machine and on how many points were mapped at once.
+    """
 
     def __init__(self, rows: int, cols: int, matrix: np.ndarray, shift: np.ndarray) -> None:
         self.rows, self.cols = rows, cols
         self.matrix, self.shift = matrix, shift
+        (self._xx, self._xy), (self._yx, self._yy) = (
+            (float(value) for value in row) for row in np.asarray(matrix, float)
+        )
+        self._shift_x, self._shift_y = (float(value) for value in shift)
+        self._outline: np.ndarray | None = None
 
     def map(self, points: np.ndarray) -> np.ndarray:
         """Plane (x, y) points, y up, to drawing coordinates."""
-        return points @ self.matrix.T + self.shift
+        points = np.asarray(points, dtype=float)
+        if points.shape == (2,):
+            # One point (layouts map many, one at a time): Python floats round each
+            # product and sum as numpy does, without an array per operation.
+            x, y = float(points[0]), float(points[1])
+            return np.array([self._x_of(x, y), self._y_of(x, y)])
+        x, y = points[..., 0], points[..., 1]
+        mapped = np.empty(points.shape)
+        mapped[..., 0] = x * self._xx + y * self._xy + self._shift_x
+        mapped[..., 1] = x * self._yx + y * self._yy + self._shift_y
+        return mapped
+
+    def _x_of(self, x: float, y: float) -> float:
+        return x * self._xx + y * self._xy + self._shift_x
+
+    def _y_of(self, x: float, y: float) -> float:
+        return x * self._yx + y * self._yy + self._shift_y
 
     def corner(self, row: np.ndarray | float, col: np.ndarray | float) -> np.ndarray:
         """Drawing position of the grid point at (row, col), row 0 at the top."""
+        if np.ndim(row) == 0 and np.ndim(col) == 0:
+            x, y = float(col), self.rows - float(row)
+            return np.array([self._x_of(x, y), self._y_of(x, y)])
         row, col = np.asarray(row, float), np.asarray(col, float)
-        # The (..., 2) points np.stack would make, made with less overhead: layouts
-        # call this per frame, and the points (so the map's products) are the same.
         points = np.empty((*np.broadcast_shapes(row.shape, col.shape), 2))
         points[..., 0] = col
         points[..., 1] = self.rows - row
@@ -135,31 +163,34 @@ class _Plane:
 
     def quads(self, cells: np.ndarray, height: int = 1, width: int = 1) -> np.ndarray:
         """Drawing-space quadrilaterals of blocks starting at ``cells`` (N, 2), (N, 4, 2)."""
-        row, col = cells[:, 0:1], cells[:, 1:2]
-        return np.stack(
-            [
-                self.corner(row, col)[:, 0],
-                self.corner(row, col + width)[:, 0],
-                self.corner(row + height, col + width)[:, 0],
-                self.corner(row + height, col)[:, 0],
-            ],
-            axis=1,
-        )
+        row, col = cells[:, 0], cells[:, 1]
+        # Corners: top-left, top-right, bottom-right, bottom-left, as (x, y up).
+        points = np.empty((len(cells), 4, 2))
+        points[:, 0, 0] = points[:, 3, 0] = col
+        points[:, 1, 0] = points[:, 2, 0] = col + width
+        points[:, 0, 1] = points[:, 1, 1] = self.rows - np.asarray(row, float)
+        points[:, 2, 1] = points[:, 3, 1] = self.rows - np.asarray(row + height, float)
+        return self.map(points)
 
     def grid_segments(self, row: int, col: int, height: int, width: int) -> np.ndarray:
         """Segments of a grid over a block of cells: horizontals then verticals."""
-        horizontal = [
-            (self.corner(row + r, col), self.corner(row + r, col + width))
-            for r in range(height + 1)
-        ]
-        vertical = [
-            (self.corner(row + height, col + c), self.corner(row, col + c))
-            for c in range(width + 1)
-        ]
-        return np.array(horizontal + vertical)
+        rows = np.arange(row, row + height + 1)
+        cols = np.arange(col, col + width + 1)
+        points = np.empty((height + width + 2, 2, 2))
+        horizontal, vertical = points[: height + 1], points[height + 1 :]
+        horizontal[:, 0, 0], horizontal[:, 1, 0] = col, col + width
+        horizontal[:, :, 1] = (self.rows - rows.astype(float))[:, None]
+        vertical[:, :, 0] = cols[:, None]
+        vertical[:, 0, 1], vertical[:, 1, 1] = self.rows - (row + height), self.rows - row
+        return self.map(points)
 
     def outline(self) -> np.ndarray:
-        return self.quads(np.array([[0, 0]]), self.rows, self.cols)[0]
+        """The plane's four corners (4, 2), read-only: made once, read per frame."""
+        if self._outline is None:
+            outline = self.quads(np.array([[0, 0]]), self.rows, self.cols)[0]
+            outline.flags.writeable = False
+            self._outline = outline
+        return self._outline
 
 
 def _planes(spec: Spec, look: Look) -> tuple[_Plane, _Plane]:
