@@ -650,3 +650,17 @@ def test_a_changed_rectangle_past_the_frame_is_clipped_to_it():
             gif.SPARSE = saved
     for patch, offset in results:
         assert offset == (29, 3) and patch.shape == (1, 1)
+
+
+def test_colours_of_a_busy_picture_are_counted_exactly_whatever_their_slots():
+    # Colours are grouped through a hashed table of 2**20 slots: with 150,000 distinct
+    # colours many share a slot, and those must be counted as exactly as the rest.
+    from convanim.writers._palette import count_colors, rgb_keys
+
+    rng = np.random.default_rng(11)
+    colours = rng.integers(0, 256, size=(150_000, 4), dtype=np.uint8)
+    samples = [colours[rng.integers(0, len(colours), size=(700, 500))] for _ in range(2)]
+    unique, counts = count_colors(iter(samples))
+    expected = np.unique(np.concatenate([rgb_keys(s) for s in samples]), return_counts=True)
+    np.testing.assert_array_equal(unique, expected[0])
+    np.testing.assert_array_equal(counts, expected[1])

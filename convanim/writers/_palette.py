@@ -35,20 +35,60 @@ def rgb_keys(pixels: np.ndarray) -> np.ndarray:
 
 _BAND_PIXELS = 1 << 18  # pixels counted at once: a megabyte of keys at any picture size
 
+# Slot tables for grouping keys without a sort: a key's slot is a hash of it, 2**20
+# of them (4 MB). Contents never matter (every entry read is written first).
+_SLOT_BITS = 20
+_SLOT_TABLES: list[np.ndarray] = []
+_TABLES_LOCK = threading.Lock()  # guards both pools of tables
+
+
+def _sum_by_key(keys: np.ndarray, amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``keys`` (1-D, below 2**32), sorted, and the sum of
+    ``amounts`` (positive integers) over each.
+
+    Each key's hashed slot is written with the position of one of its occurrences
+    (whichever write lands last); reading the slots back names one representative per
+    key, and a ``bincount`` over them sums the amounts. Keys whose slot another key
+    won (a few, among a few thousand colours) are grouped by ``np.unique``. Linear in
+    ``len(keys)``; only the distinct keys are sorted.
+    """
+    keys = np.asarray(keys, dtype=np.uint32)
+    with _TABLES_LOCK:
+        table = _SLOT_TABLES.pop() if _SLOT_TABLES else None
+    if table is None:
+        table = np.empty(1 << _SLOT_BITS, dtype=np.int32)
+    try:
+        # Fibonacci hashing: the top bits of key * 2**32/phi (mod 2**32).
+        slots = (keys * np.uint32(0x9E3779B1)) >> np.uint32(32 - _SLOT_BITS)
+        table[slots] = np.arange(len(keys), dtype=np.int32)
+        representatives = table[slots]
+    finally:
+        with _TABLES_LOCK:
+            if len(_SLOT_TABLES) < 2:
+                _SLOT_TABLES.append(table)
+    won = keys.take(representatives) == keys
+    # float64 sums are exact: every total is a pixel count, far below 2**53.
+    totals = np.bincount(representatives[won], weights=amounts[won], minlength=len(keys))
+    present = np.flatnonzero(totals)
+    unique, sums = keys[present], totals[present].astype(np.int64)
+    if not won.all():
+        lost, inverse = np.unique(keys[~won], return_inverse=True)
+        lost_sums = np.bincount(inverse.reshape(-1), weights=amounts[~won], minlength=len(lost))
+        unique = np.concatenate([unique, lost])
+        sums = np.concatenate([sums, lost_sums.astype(np.int64)])
+    order = np.argsort(unique)
+    return unique[order], sums[order]
+
 
 def _count_runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct values of ``keys`` (1-D, fewer than 2**32) and how many of each.
+    """The distinct values of ``keys`` (1-D, below 2**24) and how many of each.
 
-    Each run of equal keys is one (key, length) pair packed in a uint64, so a sort of
-    the runs, not of the pixels, orders them; lengths of equal keys are then summed.
+    A drawing is mostly flat fills: each run of equal keys is counted as one key of
+    its length, so far fewer keys are grouped than there are pixels.
     """
     run_starts = np.concatenate([[0], np.flatnonzero(keys[1:] != keys[:-1]) + 1])
-    run_lengths = np.diff(run_starts, append=keys.size).astype(np.uint64)
-    packed = np.sort((keys[run_starts].astype(np.uint64) << np.uint64(32)) | run_lengths)
-    run_keys = packed >> np.uint64(32)
-    firsts = np.concatenate([[0], np.flatnonzero(run_keys[1:] != run_keys[:-1]) + 1])
-    lengths = packed & np.uint64(0xFFFFFFFF)
-    return run_keys[firsts].astype(np.uint32), np.add.reduceat(lengths, firsts).astype(np.int64)
+    run_lengths = np.diff(run_starts, append=keys.size)
+    return _sum_by_key(keys[run_starts], run_lengths)
 
 
 def count_colors(samples: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -56,25 +96,22 @@ def count_colors(samples: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]
 
     Samples are read one at a time (a generator may draw each as it is asked) and
     counted a band of rows at a time, so memory follows the number of distinct
-    colours (a few thousand), not the pictures' size. Within a band, runs of one
-    colour are counted as one key of their length: a drawing is mostly flat fills, so
-    a few runs stand for many pixels and far fewer keys are sorted.
+    colours (a few thousand), not the pictures' size.
     """
     unique = np.empty(0, dtype=np.uint32)
     counts = np.empty(0, dtype=np.int64)
     for sample in samples:
         rows = max(1, _BAND_PIXELS // max(1, sample.shape[1]))
+        bands = [(unique, counts)]
         for start in range(0, sample.shape[0], rows):
             keys = rgb_keys(np.ascontiguousarray(sample[start : start + rows]))
-            if not keys.size:
-                continue
-            band_unique, band_counts = _count_runs(keys)
-            merged = np.union1d(unique, band_unique)
-            # Both are sorted and distinct: each lands on its own slot of the union.
-            merged_counts = np.zeros(len(merged), dtype=np.int64)
-            merged_counts[np.searchsorted(merged, unique)] += counts
-            merged_counts[np.searchsorted(merged, band_unique)] += band_counts
-            unique, counts = merged, merged_counts
+            if keys.size:
+                bands.append(_count_runs(keys))
+        # One merge per sample: each band's colours (a few thousand) with the total.
+        unique, counts = _sum_by_key(
+            np.concatenate([band[0] for band in bands]).astype(np.uint32, copy=False),
+            np.concatenate([band[1] for band in bands]),
+        )
     return unique, counts
 
 
@@ -82,7 +119,6 @@ def count_colors(samples: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]
 # need not allocate and fill 16 MB (a few ms, as much as a small GIF's frames). At
 # most two are kept, so a process that wrote a GIF holds up to 32 MB for the next.
 _FREE_TABLES: list[np.ndarray] = []
-_TABLES_LOCK = threading.Lock()
 
 
 def _take_table() -> np.ndarray:
