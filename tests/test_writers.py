@@ -664,3 +664,27 @@ def test_colours_of_a_busy_picture_are_counted_exactly_whatever_their_slots():
     expected = np.unique(np.concatenate([rgb_keys(s) for s in samples]), return_counts=True)
     np.testing.assert_array_equal(unique, expected[0])
     np.testing.assert_array_equal(counts, expected[1])
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (3, 700), (64, 65), (300, 257)])
+@pytest.mark.parametrize("transparent", [False, True])
+@pytest.mark.parametrize("disposal", [1, 2])
+def test_gif_frames_are_the_bytes_pillows_frame_helper_writes(shape, transparent, disposal):
+    # The writer assembles each frame's header itself around Pillow's LZW encoder;
+    # every field must be what GifImagePlugin.getdata (Pillow's documented helper)
+    # writes for the same patch, offset, delay, transparency and disposal.
+    from PIL import GifImagePlugin
+
+    from convanim.writers.gif import TRANSPARENT, _frame_bytes
+
+    rng = np.random.default_rng(shape[0] * 1000 + shape[1])
+    indices = rng.integers(0, 256, size=shape, dtype=np.uint8)
+    indices[:, : shape[1] // 2] = TRANSPARENT  # long runs, as in a patch
+    offset = (int(rng.integers(0, 600)), int(rng.integers(0, 60000)))
+    delay_cs = int(rng.integers(2, 6000))
+    params = {"duration": delay_cs * 10, "disposal": disposal, "interlace": 0}
+    if transparent:
+        params["transparency"] = TRANSPARENT
+    image = Image.fromarray(indices, mode="P")
+    expected = b"".join(GifImagePlugin.getdata(image, offset=offset, **params))
+    assert _frame_bytes(indices, offset, delay_cs, transparent, disposal) == expected

@@ -1,7 +1,7 @@
 """Animated GIF, streamed frame by frame with one palette for the whole animation.
 
 Pillow's ``save(append_images=...)`` keeps every frame in memory; this writer encodes
-each frame as it arrives (Pillow's LZW encoder via its documented ``getdata`` helper),
+each frame as it arrives (Pillow's LZW encoder, ``Image.tobytes("gif")``),
 so memory stays flat however many frames there are. Each frame after the first stores
 only the rectangle that changed, with unchanged pixels in it transparent, and is left in
 place for the next (disposal 1): the tutorial's frames differ in a few small regions.
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-from PIL import GifImagePlugin, Image
+from PIL import Image
 
 from ..spec import SpecError
 from . import FrameSource, WriteOptions, Writer, register, transparent
@@ -52,13 +52,26 @@ def _frame_bytes(
     transparent: bool,
     disposal: int = 1,
 ) -> bytes:
-    # No palette: a frame has no local colour table (Pillow writes one only when
-    # asked, with include_color_table); the header's global one applies.
-    image = Image.fromarray(indices, mode="P")
-    params = {"duration": delay_cs * 10, "disposal": disposal, "interlace": 0}
-    if transparent:
-        params["transparency"] = TRANSPARENT
-    return b"".join(GifImagePlugin.getdata(image, offset=offset, **params))
+    """One frame: graphic control extension, image descriptor, LZW data.
+
+    The same bytes as Pillow's ``GifImagePlugin.getdata`` (a test compares them),
+    written here so that a frame costs the encoder, not the helper's per-call work.
+    No local colour table: the header's global one applies.
+    """
+    height, width = indices.shape
+    x, y = offset
+    control = bytes([0x21, 0xF9, 4, disposal << 2 | transparent])
+    control += delay_cs.to_bytes(2, "little") + bytes([TRANSPARENT if transparent else 0, 0])
+    descriptor = b"," + b"".join(value.to_bytes(2, "little") for value in (x, y, width, height))
+    # Flags 0 (no local table, not interlaced), then LZW's minimum code size, 8 bits.
+    descriptor += b"\x00\x08"
+    return b"".join([control, descriptor, lzw_data(indices), b"\x00"])
+
+
+def lzw_data(indices: np.ndarray) -> bytes:
+    """Pillow's GIF encoder on an (H, W) uint8 array of palette indices: the image's
+    LZW data in sub-blocks, without the block terminator."""
+    return Image.fromarray(indices, mode="P").tobytes("gif", "P")
 
 
 def sample_frames(source: FrameSource) -> Iterator[np.ndarray]:
