@@ -122,6 +122,8 @@ def test_dask_and_local_builds_are_byte_identical(client, tmp_path, monkeypatch)
 
 
 def test_a_failure_on_a_worker_reads_as_locally_and_writes_nothing(client, tmp_path, monkeypatch):
+    # The scenario is sized for tasks of 100 frames, whatever the default.
+    monkeypatch.setattr(convanim.gallery, "TASK_FRAMES", 100)
     others = [f"small_{index}" for index in range(10)]
     # Over TASK_FRAMES frames (144): a task of its own, submitted first.
     body = '[[animation]]\nname = "full_disk"\nop = "conv"\ninput_size = 14\nkernel_size = 3\n'
@@ -232,6 +234,7 @@ def test_a_failure_does_not_wait_for_futures_that_never_run(tmp_path, monkeypatc
         return real(the_scene, path, *args, **kwargs)
 
     monkeypatch.setattr(convanim.api, "write_scene", write_scene)
+    monkeypatch.setattr(convanim.gallery, "TASK_FRAMES", 100)  # the sizes below assume it
     # Over TASK_FRAMES frames (144): a task of its own, before the small one's.
     body = '[[animation]]\nname = "full_disk"\nop = "conv"\ninput_size = 14\nkernel_size = 3\n'
     body += '[[animation]]\nname = "small"\nop = "conv"\ninput_size = 4\nkernel_size = 2\n'
