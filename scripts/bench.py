@@ -1483,6 +1483,10 @@ def bench_first_frame(report: Report, quick: bool) -> None:
     """A fresh process's first PNG against importing matplotlib's Agg backend and Pillow."""
     import convanim
 
+    # Half a second a round: many rounds are cheap, and a start-up is at the mercy of
+    # the host (page cache, a neighbour's burst) far more than a long run.
+    rounds = 5 if quick else 11
+
     # The children import what this process imports: they inherit its environment
     # (PYTHONPATH kept) and run in a scratch folder, where no other convanim/ can win.
     with tempfile.TemporaryDirectory() as folder:
@@ -1509,7 +1513,7 @@ def bench_first_frame(report: Report, quick: bool) -> None:
                 ),
                 "bare": lambda: run("pass"),
             },
-            3 if quick else 5,
+            rounds,
         )
         probe = json.loads(run(FIRST_FRAME_PROBE, str(Path(folder) / "probe.png")))
     if Path(probe["convanim"]).resolve() != Path(convanim.__file__).resolve():
@@ -1536,7 +1540,7 @@ def bench_first_frame(report: Report, quick: bool) -> None:
                 "ratio": ratio,
                 "ratio_without_interpreter": (ours - bare) / (baseline - bare),
                 "probe_split_seconds": split,
-                "repeats": 3 if quick else 5,
+                "repeats": rounds,
             },
         )
     )
@@ -1544,7 +1548,7 @@ def bench_first_frame(report: Report, quick: bool) -> None:
         'first frame: wall time of a fresh `python -c "import convanim; convanim.save('
         f"{FIRST_FRAME_SPEC}, 'first.png')\"` (the file checked), against `python -c "
         '"import matplotlib.backends.backend_agg; import PIL.Image"`, medians of '
-        f"{3 if quick else 5} interleaved runs; a bare `python -c pass` took {_ms(bare, 0)}, "
+        f"{rounds} interleaved runs; a bare `python -c pass` took {_ms(bare, 0)}, "
         "common to both (without it the ratio would be "
         f"{_ratio((ours - bare) / (baseline - bare))}). Split of the first frame in one "
         "probe process (after interpreter start): "
