@@ -766,7 +766,8 @@ def bench_breakdown(report: Report, work: Path, quick: bool) -> tuple[int, int]:
 
 @dataclass
 class GifPatch:
-    """One frame as the GIF writer hands it to its LZW encoder (``gif._frame_bytes``)."""
+    """One frame as the GIF writer hands it to ``gif._frame_bytes`` (the floor times
+    only the LZW encoding of ``indices``; the rest is kept for reference)."""
 
     indices: np.ndarray
     offset: tuple[int, int]

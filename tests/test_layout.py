@@ -125,9 +125,9 @@ def test_layers_are_read_only_and_ordered_by_z():
 
 @pytest.mark.parametrize("slant", ["tutorial", "identity"])
 def test_plane_map_is_the_same_point_by_point_and_all_at_once(slant):
-    # A matrix product would go to BLAS for some shapes, whose fused multiply-adds
-    # change the last bit of a vertex with the batch's shape (and with the CPU): the
-    # same spec must give the same vertices however a layout batches its points.
+    # An (N, 2) matrix product goes to BLAS, whose fused multiply-adds change the
+    # last bit of a vertex with the batch's shape: the same spec must give the same
+    # vertices however a layout batches its points.
     from convanim.layout.planes import TUTORIAL, _Plane
 
     matrix = TUTORIAL.slant if slant == "tutorial" else np.eye(2)

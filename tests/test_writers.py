@@ -688,3 +688,17 @@ def test_gif_frames_are_the_bytes_pillows_frame_helper_writes(shape, transparent
     image = Image.fromarray(indices, mode="P")
     expected = b"".join(GifImagePlugin.getdata(image, offset=offset, **params))
     assert _frame_bytes(indices, offset, delay_cs, transparent, disposal) == expected
+    # A source's rectangle may hold numpy integers: the same bytes.
+    numpy_offset = (np.int64(offset[0]), np.int64(offset[1]))
+    assert (
+        _frame_bytes(indices, numpy_offset, np.int64(delay_cs), transparent, disposal) == expected
+    )
+
+
+def test_keys_summed_through_slots_keep_every_key_and_its_sum():
+    from convanim.writers._palette import _sum_by_key
+
+    keys = np.array([7, 3, 7, 9, 3, 9], dtype=np.uint32)
+    unique, sums = _sum_by_key(keys, np.array([0, 2, 0, 5, 1, 0]))
+    np.testing.assert_array_equal(unique, [3, 7, 9])
+    np.testing.assert_array_equal(sums, [3, 0, 5])

@@ -116,9 +116,11 @@ class _Plane:
     """One grid of ``rows x cols`` cells drawn through an affine map into the drawing.
 
     The map is computed one element at a time (``x * a + y * b``, then the shift), not
-    with a matrix product: a product may go to BLAS, whose kernels fuse the multiply
-    and add by CPU and by array shape, so the last bit of a vertex (hence a pixel)
-    would depend on the machine and on how many points were mapped at once.
+    with a matrix product: an (N, 2) product goes to BLAS, whose kernels fuse the
+    multiply and add by CPU, so a vertex's last bit would depend on how many points
+    were mapped at once. This gives the bits of the (N, 1, 2) products the layouts
+    made before, however the points are batched. (Other products remain: the window's
+    shift and text placement still multiply (N, 2) arrays.)
     """
 
     def __init__(self, rows: int, cols: int, matrix: np.ndarray, shift: np.ndarray) -> None:
@@ -133,6 +135,8 @@ class _Plane:
     def map(self, points: np.ndarray) -> np.ndarray:
         """Plane (x, y) points, y up, to drawing coordinates."""
         points = np.asarray(points, dtype=float)
+        if points.shape[-1:] != (2,):
+            raise ValueError(f"points is not valid: expected (..., 2), got {points.shape}")
         if points.shape == (2,):
             # One point (layouts map many, one at a time): Python floats round each
             # product and sum as numpy does, without an array per operation.

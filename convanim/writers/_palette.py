@@ -44,7 +44,7 @@ _TABLES_LOCK = threading.Lock()  # guards both pools of tables
 
 def _sum_by_key(keys: np.ndarray, amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct values of ``keys`` (1-D, below 2**32), sorted, and the sum of
-    ``amounts`` (positive integers) over each.
+    ``amounts`` (non-negative integers) over each.
 
     Each key's hashed slot is written with the position of one of its occurrences
     (whichever write lands last); reading the slots back names one representative per
@@ -69,7 +69,8 @@ def _sum_by_key(keys: np.ndarray, amounts: np.ndarray) -> tuple[np.ndarray, np.n
     won = keys.take(representatives) == keys
     # float64 sums are exact: every total is a pixel count, far below 2**53.
     totals = np.bincount(representatives[won], weights=amounts[won], minlength=len(keys))
-    present = np.flatnonzero(totals)
+    # A representative is the occurrence its slot names (a zero amount stays a key).
+    present = np.flatnonzero(won & (representatives == np.arange(len(keys))))
     unique, sums = keys[present], totals[present].astype(np.int64)
     if not won.all():
         lost, inverse = np.unique(keys[~won], return_inverse=True)
@@ -95,8 +96,8 @@ def count_colors(samples: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]
     """Every colour of the sample frames (as :func:`rgb_keys`) and how many pixels have it.
 
     Samples are read one at a time (a generator may draw each as it is asked) and
-    counted a band of rows at a time, so memory follows the number of distinct
-    colours (a few thousand), not the pictures' size.
+    counted a band of rows at a time; a sample's bands, each a list of its distinct
+    colours (a few thousand in a drawing), are merged once the sample is read.
     """
     unique = np.empty(0, dtype=np.uint32)
     counts = np.empty(0, dtype=np.int64)

@@ -54,12 +54,15 @@ def _frame_bytes(
 ) -> bytes:
     """One frame: graphic control extension, image descriptor, LZW data.
 
-    The same bytes as Pillow's ``GifImagePlugin.getdata`` (a test compares them),
-    written here so that a frame costs the encoder, not the helper's per-call work.
+    The same bytes as Pillow's ``GifImagePlugin.getdata`` (a test compares them) for
+    any frame with a delay or a disposal (every frame here; Pillow leaves the control
+    extension out of a frame with neither), written here so that a frame costs the
+    encoder, not the helper's per-call work.
     No local colour table: the header's global one applies.
     """
     height, width = indices.shape
-    x, y = offset
+    x, y = int(offset[0]), int(offset[1])  # a source's rectangle may hold numpy ints
+    delay_cs = int(delay_cs)
     control = bytes([0x21, 0xF9, 4, disposal << 2 | transparent])
     control += delay_cs.to_bytes(2, "little") + bytes([TRANSPARENT if transparent else 0, 0])
     descriptor = b"," + b"".join(value.to_bytes(2, "little") for value in (x, y, width, height))
