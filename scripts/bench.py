@@ -764,32 +764,21 @@ def bench_breakdown(report: Report, work: Path, quick: bool) -> tuple[int, int]:
     return size
 
 
-@dataclass
-class GifPatch:
-    """One frame as the GIF writer hands it to ``gif._frame_bytes`` (the floor times
-    only the LZW encoding of ``indices``; the rest is kept for reference)."""
-
-    indices: np.ndarray
-    offset: tuple[int, int]
-    delay_cs: int
-    transparent: bool
-    disposal: int
-
-
-def capture_gif_patches(scene, path: Path, options) -> list[GifPatch]:
-    """Write ``scene`` with the GIF writer, keeping a copy of every patch it encodes.
+def capture_gif_patches(scene, path: Path, options) -> list[np.ndarray]:
+    """Write ``scene`` with the GIF writer, keeping a copy of every patch of palette
+    indices it encodes.
 
     The module attribute is swapped for this one write only: the timed writes after it
     run the writer untouched.
     """
     from convanim.writers import gif, writer_for
 
-    patches: list[GifPatch] = []
+    patches: list[np.ndarray] = []
     encode = gif._frame_bytes
 
-    def capture(indices, offset, delay_cs, transparent, disposal=1) -> bytes:
-        patches.append(GifPatch(indices.copy(), offset, delay_cs, transparent, disposal))
-        return encode(indices, offset, delay_cs, transparent, disposal)
+    def capture(indices, *args, **kwargs) -> bytes:
+        patches.append(indices.copy())
+        return encode(indices, *args, **kwargs)
 
     gif._frame_bytes = capture
     try:
@@ -799,14 +788,6 @@ def capture_gif_patches(scene, path: Path, options) -> list[GifPatch]:
     return patches
 
 
-def lzw_encode(patch: GifPatch) -> bytes:
-    """Pillow's GIF encoder alone on pre-indexed pixels (``Image.tobytes("gif")``): no
-    palette work, no change search, no frame header."""
-    from PIL import Image
-
-    return Image.fromarray(patch.indices, mode="P").tobytes("gif", "P")
-
-
 FLOOR_TARGET = 3.0  # convanim's draw + encode per frame, in floors
 
 
@@ -814,7 +795,7 @@ def bench_floor(report: Report, entry, work: Path, quick: bool) -> None:
     """The GIF writer on a Scene against the floor: a frame copy + LZW of its patches."""
     from convanim.writers import WriteOptions, writer_for
     from convanim.writers._palette import Palette
-    from convanim.writers.gif import sample_frames
+    from convanim.writers.gif import lzw_data, sample_frames
 
     repeats = 5 if quick else 9
     # Built once, outside the timing (the scene build has its own row); every round
@@ -832,11 +813,11 @@ def bench_floor(report: Report, entry, work: Path, quick: bool) -> None:
     def floor() -> None:
         for patch in patches:
             canvas.copy()
-            lzw_encode(patch)
+            lzw_data(patch)
 
     def lzw() -> None:
         for patch in patches:
-            lzw_encode(patch)
+            lzw_data(patch)
 
     def draw() -> None:
         for _ in scene.frames_changed():
@@ -858,7 +839,7 @@ def bench_floor(report: Report, entry, work: Path, quick: bool) -> None:
     rest = ours - draw_time - palette_time / count
     ratio = ours / floor_time
     frame_pixels = width * height
-    patch_pixels = [int(patch.indices.size) for patch in patches]
+    patch_pixels = [int(patch.size) for patch in patches]
     later = patch_pixels[1:]
     mean_later = statistics.mean(later) if later else 0.0
     report.add(

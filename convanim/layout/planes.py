@@ -144,14 +144,15 @@ class _Plane:
             return np.array([self._x_of(x, y), self._y_of(x, y)])
         x, y = points[..., 0], points[..., 1]
         mapped = np.empty(points.shape)
-        mapped[..., 0] = x * self._xx + y * self._xy + self._shift_x
-        mapped[..., 1] = x * self._yx + y * self._yy + self._shift_y
+        mapped[..., 0], mapped[..., 1] = self._x_of(x, y), self._y_of(x, y)
         return mapped
 
-    def _x_of(self, x: float, y: float) -> float:
+    # The map's two rows, for Python floats and numpy arrays alike (the same products
+    # and sums, rounded the same way).
+    def _x_of(self, x, y):
         return x * self._xx + y * self._xy + self._shift_x
 
-    def _y_of(self, x: float, y: float) -> float:
+    def _y_of(self, x, y):
         return x * self._yx + y * self._yy + self._shift_y
 
     def corner(self, row: np.ndarray | float, col: np.ndarray | float) -> np.ndarray:

@@ -42,6 +42,21 @@ _SLOT_TABLES: list[np.ndarray] = []
 _TABLES_LOCK = threading.Lock()  # guards both pools of tables
 
 
+def _take(pool: list[np.ndarray], make) -> np.ndarray:
+    """A table from ``pool``, or ``make()`` if it is empty."""
+    with _TABLES_LOCK:
+        if pool:
+            return pool.pop()
+    return make()
+
+
+def _give_back(pool: list[np.ndarray], table: np.ndarray) -> None:
+    """Keep ``table`` for the next user: at most two per pool."""
+    with _TABLES_LOCK:
+        if len(pool) < 2:
+            pool.append(table)
+
+
 def _sum_by_key(keys: np.ndarray, amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct values of ``keys`` (1-D, below 2**32), sorted, and the sum of
     ``amounts`` (non-negative integers) over each.
@@ -53,24 +68,20 @@ def _sum_by_key(keys: np.ndarray, amounts: np.ndarray) -> tuple[np.ndarray, np.n
     ``len(keys)``; only the distinct keys are sorted.
     """
     keys = np.asarray(keys, dtype=np.uint32)
-    with _TABLES_LOCK:
-        table = _SLOT_TABLES.pop() if _SLOT_TABLES else None
-    if table is None:
-        table = np.empty(1 << _SLOT_BITS, dtype=np.int32)
+    positions = np.arange(len(keys), dtype=np.int32)
+    table = _take(_SLOT_TABLES, lambda: np.empty(1 << _SLOT_BITS, dtype=np.int32))
     try:
         # Fibonacci hashing: the top bits of key * 2**32/phi (mod 2**32).
         slots = (keys * np.uint32(0x9E3779B1)) >> np.uint32(32 - _SLOT_BITS)
-        table[slots] = np.arange(len(keys), dtype=np.int32)
+        table[slots] = positions
         representatives = table[slots]
     finally:
-        with _TABLES_LOCK:
-            if len(_SLOT_TABLES) < 2:
-                _SLOT_TABLES.append(table)
+        _give_back(_SLOT_TABLES, table)
     won = keys.take(representatives) == keys
     # float64 sums are exact: every total is a pixel count, far below 2**53.
     totals = np.bincount(representatives[won], weights=amounts[won], minlength=len(keys))
     # A representative is the occurrence its slot names (a zero amount stays a key).
-    present = np.flatnonzero(won & (representatives == np.arange(len(keys))))
+    present = np.flatnonzero(representatives == positions)
     unique, sums = keys[present], totals[present].astype(np.int64)
     if not won.all():
         lost, inverse = np.unique(keys[~won], return_inverse=True)
@@ -110,7 +121,7 @@ def count_colors(samples: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]
                 bands.append(_count_runs(keys))
         # One merge per sample: each band's colours (a few thousand) with the total.
         unique, counts = _sum_by_key(
-            np.concatenate([band[0] for band in bands]).astype(np.uint32, copy=False),
+            np.concatenate([band[0] for band in bands]),
             np.concatenate([band[1] for band in bands]),
         )
     return unique, counts
@@ -120,13 +131,6 @@ def count_colors(samples: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]
 # need not allocate and fill 16 MB (a few ms, as much as a small GIF's frames). At
 # most two are kept, so a process that wrote a GIF holds up to 32 MB for the next.
 _FREE_TABLES: list[np.ndarray] = []
-
-
-def _take_table() -> np.ndarray:
-    with _TABLES_LOCK:
-        if _FREE_TABLES:
-            return _FREE_TABLES.pop()
-    return np.full(1 << 24, _UNKNOWN, dtype=np.uint8)
 
 
 class Palette:
@@ -151,7 +155,7 @@ class Palette:
         # A lookup table over all 2**24 colours, filled in as colours are first seen:
         # the samples' colours at once (the tints beyond the palette's size among them),
         # so a frame rarely brings one to resolve.
-        self._lookup = _take_table()
+        self._lookup = _take(_FREE_TABLES, lambda: np.full(1 << 24, _UNKNOWN, dtype=np.uint8))
         self._lookup[chosen] = np.arange(len(chosen), dtype=np.uint8)
         # Colours as float64: every product and sum below is an integer under 2**53,
         # so BLAS computes the distances exactly, in any order (the same argmin).
@@ -172,9 +176,7 @@ class Palette:
             return
         for keys in self._filled:
             table[keys] = _UNKNOWN
-        with _TABLES_LOCK:
-            if len(_FREE_TABLES) < 2:
-                _FREE_TABLES.append(table)
+        _give_back(_FREE_TABLES, table)
 
     def __enter__(self) -> Palette:
         return self
