@@ -10,9 +10,12 @@ Colours beyond the palette's size map to their nearest palette entry.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import numpy as np
+
+from . import _compiled
+from ._changes import pixels
 
 __all__ = ["Palette"]
 
@@ -103,22 +106,34 @@ def _count_runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return _sum_by_key(keys[run_starts], run_lengths)
 
 
+def _sample_counts(sample: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """A sample frame's distinct colours and their counts, in one or more parts."""
+    kernels = _compiled.kernels
+    if kernels is not None and sample.shape[2] == 4 and sample.size:
+        # One compiled pass, each run of a colour counted in a table of the distinct
+        # colours: no array of keys is made.
+        keys, amounts = kernels.count_keys(pixels(sample))
+        yield np.frombuffer(keys, np.uint32), np.frombuffer(amounts, np.int64)
+        return
+    rows = max(1, _BAND_PIXELS // max(1, sample.shape[1]))
+    for start in range(0, sample.shape[0], rows):
+        keys = rgb_keys(np.ascontiguousarray(sample[start : start + rows]))
+        if keys.size:
+            yield _count_runs(keys)
+
+
 def count_colors(samples: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Every colour of the sample frames (as :func:`rgb_keys`) and how many pixels have it.
 
     Samples are read one at a time (a generator may draw each as it is asked) and
-    counted a band of rows at a time; a sample's bands, each a list of its distinct
-    colours (a few thousand in a drawing), are merged once the sample is read.
+    counted a band of rows at a time (or in one compiled pass); a sample's bands, each
+    a list of its distinct colours (a few thousand in a drawing), are merged once the
+    sample is read.
     """
     unique = np.empty(0, dtype=np.uint32)
     counts = np.empty(0, dtype=np.int64)
     for sample in samples:
-        rows = max(1, _BAND_PIXELS // max(1, sample.shape[1]))
-        bands = [(unique, counts)]
-        for start in range(0, sample.shape[0], rows):
-            keys = rgb_keys(np.ascontiguousarray(sample[start : start + rows]))
-            if keys.size:
-                bands.append(_count_runs(keys))
+        bands = [(unique, counts), *_sample_counts(sample)]
         # One merge per sample: each band's colours (a few thousand) with the total.
         unique, counts = _sum_by_key(
             np.concatenate([band[0] for band in bands]),
@@ -210,15 +225,31 @@ class Palette:
 
     def index_keys(self, keys: np.ndarray) -> np.ndarray:
         """Palette index of colours given as :func:`rgb_keys` integers (any shape)."""
-        if self._lookup is None:
-            raise RuntimeError("palette is not valid: expected one not yet released")
-        indices = np.take(self._lookup, keys)
+        indices = np.take(self.lookup, keys)
         # Palette indices are below 255: the maximum alone tells whether any is unknown.
         if indices.size and indices.max() == _UNKNOWN:
             unknown = indices == _UNKNOWN
-            new, inverse = np.unique(keys[unknown], return_inverse=True)
-            nearest = self._nearest(new)
-            self._filled.append(new)  # first: release() must clear all it may hold
-            self._lookup[new] = nearest
-            indices[unknown] = nearest[inverse.reshape(-1)]
+            self.resolve(keys[unknown])
+            indices[unknown] = self._lookup[keys[unknown]]
         return indices
+
+    @property
+    def lookup(self) -> np.ndarray:
+        """The palette index of each of the 2**24 colour keys, 255 where not yet known
+        (see :meth:`resolve`); read-only for the caller."""
+        if self._lookup is None:
+            raise RuntimeError("palette is not valid: expected one not yet released")
+        return self._lookup
+
+    def resolve(self, keys: np.ndarray) -> None:
+        """Put the nearest palette colour of each of ``keys`` (colour keys not yet in
+        :attr:`lookup`, repeats allowed) into :attr:`lookup`."""
+        new = np.unique(keys)
+        nearest = self._nearest(new)
+        self.resolved(new)  # first: release() must clear all it may hold
+        self.lookup[new] = nearest
+
+    def resolved(self, keys: np.ndarray) -> None:
+        """Note ``keys`` as filled in :attr:`lookup` by someone else (the compiled GIF
+        loop), so that :meth:`release` clears them."""
+        self._filled.append(keys)

@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image
 
 from ..spec import SpecError
-from . import FrameSource, WriteOptions, Writer, register, transparent
+from . import FrameSource, WriteOptions, Writer, _compiled, register, transparent
 from ._changes import changed_frames, count_frames, mask_box, pixels, rgba_frames
 from ._palette import Palette, rgb_keys
 
@@ -156,6 +156,9 @@ def _changed_indices(
     # One uint32 per pixel: a view of a canvas (nothing copied to compare), a copy
     # only for a frame whose channels are not contiguous.
     current = pixels(frame)
+    kernels = _compiled.kernels
+    if kernels is not None:
+        return _compiled_patch(kernels, current, rect, previous, indices, palette)
     changed = current[top:bottom, left:right] != previous[top:bottom, left:right]
     count = np.count_nonzero(changed)
     if not count:
@@ -175,6 +178,28 @@ def _changed_indices(
     patch = fresh[inner[0] : inner[1], inner[2] : inner[3]].copy()
     patch[~differs[inner[0] : inner[1], inner[2] : inner[3]]] = TRANSPARENT
     return patch, (left + inner[2], top + inner[0])
+
+
+def _compiled_patch(
+    kernels,
+    current: np.ndarray,
+    rect: tuple[int, int, int, int],
+    previous: np.ndarray,
+    indices: np.ndarray,
+    palette: Palette,
+) -> tuple[np.ndarray, tuple[int, int]] | None:
+    """:func:`_changed_indices` in one compiled pass over the rectangle, resolving new
+    tints of anti-aliasing as it meets them: the same patch, without numpy's
+    temporary arrays."""
+    resolved, patch = kernels.changed_patch(
+        current, previous, indices, palette.lookup, palette.colors, *rect
+    )
+    if resolved:
+        palette.resolved(np.frombuffer(resolved, dtype=np.uint32))
+    if patch is None:
+        return None
+    data, x, y, width, height = patch
+    return np.frombuffer(data, dtype=np.uint8).reshape(height, width), (x, y)
 
 
 SPARSE = 4

@@ -1,0 +1,428 @@
+/* _convanim_kernels: the GIF writer's two per-pixel loops, compiled. convanim.writers.
+ * _palette and gif call them when this extension was built and fall back to numpy
+ * otherwise, with the same results (the tests run both). A top-level module, not one
+ * inside the package: tests run from a source checkout import convanim from there and
+ * still find the extension that the install built. numpy does each step as a pass over the pixels
+ * with a temporary array between passes; here each is one pass, no temporaries, and
+ * a new anti-aliased tint is resolved where it is met.
+ *
+ * Pixels are (H, W) arrays of uint32, one RGBA pixel each as a little-endian canvas
+ * holds it (0xAABBGGRR); a colour key is its low 24 bits. Only the buffer protocol is
+ * used, so building needs no numpy headers.
+ */
+#define PY_SSIZE_T_CLEAN
+#define KERNELS_VERSION 1 /* bump with any change of a function's contract */
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define COLOR_MASK 0xFFFFFFu
+#define UNKNOWN 255     /* a lookup entry not yet resolved (see _palette.Palette) */
+#define TRANSPARENT 255 /* the GIF writer's transparent index */
+#define LOOKUP_SIZE (1 << 24)
+#define EMPTY_KEY 0xFFFFFFFFu   /* above every 24-bit colour key */
+#define CACHE_BITS 11
+#define CACHE_SIZE (1u << CACHE_BITS)
+
+/* A 2-D buffer whose rows are contiguous runs of `itemsize`-byte items. */
+static int
+get_plane(PyObject *obj, Py_buffer *view, int writable, Py_ssize_t itemsize,
+          const char *name)
+{
+    int flags = PyBUF_STRIDES | (writable ? PyBUF_WRITABLE : 0);
+    if (PyObject_GetBuffer(obj, view, flags) < 0)
+        return -1;
+    if (view->ndim != 2 || view->itemsize != itemsize || view->strides[1] != itemsize) {
+        PyBuffer_Release(view);
+        PyErr_Format(PyExc_ValueError,
+                     "%s is not valid: expected a 2-D array of %zd-byte items, "
+                     "each row contiguous", name, itemsize);
+        return -1;
+    }
+    return 0;
+}
+
+#define ROW(view, type, y) ((type *)((char *)(view).buf + (y) * (view).strides[0]))
+
+/* -- nearest palette colour ------------------------------------------------------- */
+
+/* The palette index nearest to a colour key (squared RGB distance, the lowest index
+ * on a tie): exactly what _palette.Palette._nearest computes in float64. */
+static uint8_t
+nearest_index(uint32_t key, const uint8_t *colors, Py_ssize_t count)
+{
+    int red = key & 0xFF, green = (key >> 8) & 0xFF, blue = (key >> 16) & 0xFF;
+    int32_t best_distance = INT32_MAX;
+    uint8_t best = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        int dr = red - colors[3 * i], dg = green - colors[3 * i + 1],
+            db = blue - colors[3 * i + 2];
+        int32_t distance = dr * dr + dg * dg + db * db;
+        if (distance < best_distance) {
+            best_distance = distance;
+            best = (uint8_t)i;
+        }
+    }
+    return best;
+}
+
+/* Keys resolved during one call, handed back so the palette can clear them later. */
+typedef struct {
+    uint32_t *keys;
+    size_t count, room;
+} KeyList;
+
+static int
+key_list_add(KeyList *list, uint32_t key)
+{
+    if (list->count == list->room) {
+        size_t room = list->room ? 2 * list->room : 256;
+        uint32_t *grown = realloc(list->keys, room * sizeof(uint32_t));
+        if (grown == NULL)
+            return -1;
+        list->keys = grown;
+        list->room = room;
+    }
+    list->keys[list->count++] = key;
+    return 0;
+}
+
+/* -- changed patch ------------------------------------------------------------------ */
+
+PyDoc_STRVAR(changed_patch_doc,
+"changed_patch(current, previous, indices, lookup, colors, top, bottom, left, right)\n"
+"\n"
+"The GIF patch of one frame within a rectangle: see gif._changed_indices.\n"
+"\n"
+"current: (H, W) uint32 pixels of the frame; previous and indices: the last\n"
+"frame's pixels and palette indices, (H, W) uint32 and uint8, brought up to date\n"
+"for every pixel that changed in the rectangle; lookup: the palette's 2**24 uint8\n"
+"table, 255 for a colour not yet resolved; colors: the palette's (N, 3) uint8 RGB\n"
+"colours; top, bottom, left, right: the rectangle, within the frame.\n"
+"\n"
+"A colour not yet in lookup gets its nearest palette colour there (squared\n"
+"distance, lowest index on a tie). Returns (resolved, patch): resolved the bytes of\n"
+"the uint32 keys so added; patch None if no index changed, else (data, x, y, width,\n"
+"height), data the bytes of the (height, width) box of changed indices, transparent\n"
+"(255) where the index is unchanged.");
+
+static PyObject *
+changed_patch(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *current_obj, *previous_obj, *indices_obj, *lookup_obj, *colors_obj;
+    PyObject *result = NULL;
+    Py_ssize_t top, bottom, left, right;
+    Py_buffer current, previous, indices, lookup, colors;
+    if (!PyArg_ParseTuple(args, "OOOOOnnnn", &current_obj, &previous_obj, &indices_obj,
+                          &lookup_obj, &colors_obj, &top, &bottom, &left, &right))
+        return NULL;
+    if (get_plane(current_obj, &current, 0, 4, "current") < 0)
+        return NULL;
+    if (get_plane(previous_obj, &previous, 1, 4, "previous") < 0)
+        goto release_current;
+    if (get_plane(indices_obj, &indices, 1, 1, "indices") < 0)
+        goto release_previous;
+    if (PyObject_GetBuffer(lookup_obj, &lookup, PyBUF_WRITABLE) < 0)
+        goto release_indices;
+    if (PyObject_GetBuffer(colors_obj, &colors, PyBUF_SIMPLE) < 0)
+        goto release_lookup;
+    if (lookup.len != LOOKUP_SIZE) {
+        PyErr_SetString(PyExc_ValueError, "lookup is not valid: expected 2**24 bytes");
+        goto release_colors;
+    }
+    Py_ssize_t color_count = colors.len / 3;
+    if (colors.len % 3 || color_count < 1 || color_count > UNKNOWN) {
+        PyErr_SetString(PyExc_ValueError,
+                        "colors is not valid: expected 1 to 255 RGB triples");
+        goto release_colors;
+    }
+    Py_ssize_t height = current.shape[0], width = current.shape[1];
+    if (previous.shape[0] != height || previous.shape[1] != width ||
+        indices.shape[0] != height || indices.shape[1] != width) {
+        PyErr_SetString(PyExc_ValueError,
+                        "previous and indices are not valid: expected the frame's shape");
+        goto release_colors;
+    }
+    if (top < 0 || left < 0 || bottom > height || right > width || top > bottom ||
+        left > right) {
+        PyErr_SetString(PyExc_ValueError,
+                        "rectangle is not valid: expected it within the frame");
+        goto release_colors;
+    }
+    uint8_t *table = (uint8_t *)lookup.buf;
+    const uint8_t *palette = (const uint8_t *)colors.buf;
+    Py_ssize_t rect_width = right - left, rect_height = bottom - top;
+
+    /* One pass: new indices go into a scratch copy of the rectangle (transparent where
+     * unchanged) while their box is found; the box is copied out at the end. */
+    uint8_t *scratch = NULL;
+    if (rect_width > 0 && rect_height > 0) {
+        scratch = malloc((size_t)(rect_width * rect_height));
+        if (scratch == NULL) {
+            PyErr_NoMemory();
+            goto release_colors;
+        }
+    }
+    KeyList resolved = {NULL, 0, 0};
+    Py_ssize_t box_top = bottom, box_bottom = top, box_left = right, box_right = left;
+    /* A frame's changed pixels hold a few thousand colours, scattered over the 16 MB
+     * table (a TLB miss each): a small cache of recent lookups, in L1, goes first. */
+    uint32_t cache_keys[CACHE_SIZE];
+    uint8_t cache_indices[CACHE_SIZE];
+    for (size_t i = 0; i < CACHE_SIZE; i++)
+        cache_keys[i] = EMPTY_KEY;
+    for (Py_ssize_t y = top; scratch != NULL && y < bottom; y++) {
+        const uint32_t *now = ROW(current, const uint32_t, y);
+        uint32_t *before = ROW(previous, uint32_t, y);
+        uint8_t *index = ROW(indices, uint8_t, y);
+        uint8_t *scratch_row = scratch + (y - top) * rect_width - left;
+        memset(scratch_row + left, TRANSPARENT, (size_t)rect_width);
+        Py_ssize_t first = -1, last = -1;
+        for (Py_ssize_t x = left; x < right; x++) {
+            uint32_t color = now[x];
+            if (color == before[x])
+                continue;
+            before[x] = color;
+            uint32_t key = color & COLOR_MASK;
+            size_t slot = (uint32_t)(key * 0x9E3779B1u) >> (32 - CACHE_BITS);
+            uint8_t fresh;
+            if (cache_keys[slot] == key) {
+                fresh = cache_indices[slot];
+            } else {
+                fresh = table[key];
+                if (fresh == UNKNOWN) {
+                    fresh = nearest_index(key, palette, color_count);
+                    table[key] = fresh;
+                    if (key_list_add(&resolved, key) < 0) {
+                        PyErr_NoMemory();
+                        goto free_scratch;
+                    }
+                }
+                cache_keys[slot] = key;
+                cache_indices[slot] = fresh;
+            }
+            if (fresh != index[x]) {
+                index[x] = fresh;
+                scratch_row[x] = fresh;
+                if (first < 0)
+                    first = x;
+                last = x;
+            }
+        }
+        if (first >= 0) {
+            if (y < box_top)
+                box_top = y;
+            box_bottom = y + 1;
+            if (first < box_left)
+                box_left = first;
+            if (last + 1 > box_right)
+                box_right = last + 1;
+        }
+    }
+
+    PyObject *patch;
+    Py_ssize_t box_width = box_right - box_left, box_height = box_bottom - box_top;
+    if (box_width > 0 && box_height > 0) {
+        PyObject *data = PyBytes_FromStringAndSize(NULL, box_width * box_height);
+        if (data == NULL)
+            goto free_scratch;
+        char *out = PyBytes_AS_STRING(data);
+        for (Py_ssize_t y = box_top; y < box_bottom; y++)
+            memcpy(out + (y - box_top) * box_width,
+                   scratch + (y - top) * rect_width + (box_left - left), (size_t)box_width);
+        patch = Py_BuildValue("Nnnnn", data, box_left, box_top, box_width, box_height);
+    } else {
+        patch = Py_NewRef(Py_None);
+    }
+    if (patch != NULL)
+        /* y# makes None of a NULL pointer: no keys are empty bytes. */
+        result = Py_BuildValue("y#N", resolved.keys ? (const char *)resolved.keys : "",
+                               (Py_ssize_t)(resolved.count * sizeof(uint32_t)), patch);
+
+free_scratch:
+    free(resolved.keys);
+    free(scratch);
+release_colors:
+    PyBuffer_Release(&colors);
+release_lookup:
+    PyBuffer_Release(&lookup);
+release_indices:
+    PyBuffer_Release(&indices);
+release_previous:
+    PyBuffer_Release(&previous);
+release_current:
+    PyBuffer_Release(&current);
+    return result;
+}
+
+/* -- colour counts ----------------------------------------------------------------- */
+
+typedef struct {
+    uint32_t key; /* EMPTY_SLOT or a 24-bit colour key */
+    int64_t count;
+} Slot;
+
+#define EMPTY_SLOT 0xFFFFFFFFu
+
+typedef struct {
+    Slot *slots;
+    size_t bits, used;
+} Counts;
+
+static size_t
+slot_of(uint32_t key, size_t bits)
+{
+    return (size_t)((uint32_t)(key * 0x9E3779B1u) >> (32 - bits)); /* Fibonacci hashing */
+}
+
+static int
+counts_init(Counts *counts, size_t bits)
+{
+    counts->bits = bits;
+    counts->used = 0;
+    counts->slots = malloc(sizeof(Slot) << bits);
+    if (counts->slots == NULL)
+        return -1;
+    for (size_t i = 0; i < ((size_t)1 << bits); i++)
+        counts->slots[i].key = EMPTY_SLOT;
+    return 0;
+}
+
+static int counts_add(Counts *counts, uint32_t key, int64_t amount);
+
+static int
+counts_grow(Counts *counts)
+{
+    Counts bigger;
+    if (counts_init(&bigger, counts->bits + 1) < 0)
+        return -1;
+    for (size_t i = 0; i < ((size_t)1 << counts->bits); i++) {
+        Slot slot = counts->slots[i];
+        if (slot.key != EMPTY_SLOT)
+            counts_add(&bigger, slot.key, slot.count); /* cannot grow: half empty */
+    }
+    free(counts->slots);
+    *counts = bigger;
+    return 0;
+}
+
+static int
+counts_add(Counts *counts, uint32_t key, int64_t amount)
+{
+    size_t mask = ((size_t)1 << counts->bits) - 1;
+    for (size_t i = slot_of(key, counts->bits);; i = (i + 1) & mask) {
+        Slot *slot = &counts->slots[i];
+        if (slot->key == key) {
+            slot->count += amount;
+            return 0;
+        }
+        if (slot->key == EMPTY_SLOT) {
+            slot->key = key;
+            slot->count = amount;
+            /* At most half full: probes stay short. */
+            if (++counts->used * 2 > ((size_t)1 << counts->bits))
+                return counts_grow(counts);
+            return 0;
+        }
+    }
+}
+
+static int
+compare_slots(const void *a, const void *b)
+{
+    uint32_t left = ((const Slot *)a)->key, right = ((const Slot *)b)->key;
+    return (left > right) - (left < right);
+}
+
+PyDoc_STRVAR(count_keys_doc,
+"count_keys(pixels)\n"
+"\n"
+"Every colour key (low 24 bits) of an (H, W) uint32 array and how many pixels have\n"
+"it: (keys, counts), the bytes of a uint32 and an int64 array, keys ascending.");
+
+static PyObject *
+count_keys(PyObject *Py_UNUSED(self), PyObject *arg)
+{
+    Py_buffer pixels;
+    Counts counts;
+    PyObject *result = NULL;
+    if (get_plane(arg, &pixels, 0, 4, "pixels") < 0)
+        return NULL;
+    if (counts_init(&counts, 12) < 0) {
+        PyErr_NoMemory();
+        goto release_pixels;
+    }
+    Py_ssize_t height = pixels.shape[0], width = pixels.shape[1];
+    /* A drawing is mostly flat fills: each run of one colour is added once. */
+    uint32_t run_key = EMPTY_SLOT;
+    int64_t run_length = 0;
+    for (Py_ssize_t y = 0; y < height; y++) {
+        const uint32_t *row = ROW(pixels, const uint32_t, y);
+        for (Py_ssize_t x = 0; x < width; x++) {
+            uint32_t key = row[x] & COLOR_MASK;
+            if (key == run_key) {
+                run_length++;
+                continue;
+            }
+            if (run_length && counts_add(&counts, run_key, run_length) < 0)
+                goto no_memory;
+            run_key = key;
+            run_length = 1;
+        }
+    }
+    if (run_length && counts_add(&counts, run_key, run_length) < 0)
+        goto no_memory;
+
+    /* Pack the used slots to the front and sort them by key. */
+    size_t used = 0;
+    for (size_t i = 0; i < ((size_t)1 << counts.bits); i++)
+        if (counts.slots[i].key != EMPTY_SLOT)
+            counts.slots[used++] = counts.slots[i];
+    qsort(counts.slots, used, sizeof(Slot), compare_slots);
+    PyObject *keys = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(used * sizeof(uint32_t)));
+    PyObject *amounts = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(used * sizeof(int64_t)));
+    if (keys == NULL || amounts == NULL) {
+        Py_XDECREF(keys);
+        Py_XDECREF(amounts);
+        goto free_counts;
+    }
+    uint32_t *key_out = (uint32_t *)PyBytes_AS_STRING(keys);
+    int64_t *count_out = (int64_t *)PyBytes_AS_STRING(amounts);
+    for (size_t i = 0; i < used; i++) {
+        key_out[i] = counts.slots[i].key;
+        count_out[i] = counts.slots[i].count;
+    }
+    result = Py_BuildValue("NN", keys, amounts);
+    goto free_counts;
+
+no_memory:
+    PyErr_NoMemory();
+free_counts:
+    free(counts.slots);
+release_pixels:
+    PyBuffer_Release(&pixels);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"changed_patch", changed_patch, METH_VARARGS, changed_patch_doc},
+    {"count_keys", count_keys, METH_O, count_keys_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_convanim_kernels",
+    "convanim's GIF writer's per-pixel loops, compiled (numpy gives the same results).",
+    -1, methods, NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC
+PyInit__convanim_kernels(void)
+{
+    PyObject *created = PyModule_Create(&module);
+    /* convanim.writers._compiled uses a module of its own version only. */
+    if (created != NULL && PyModule_AddIntConstant(created, "VERSION", KERNELS_VERSION) < 0)
+        Py_CLEAR(created);
+    return created;
+}
