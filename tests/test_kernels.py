@@ -7,6 +7,7 @@ the same palette and the same state after every frame.
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -227,3 +228,61 @@ def test_an_extension_of_another_version_is_not_used(monkeypatch):
     assert _compiled._load() is None
     stale.VERSION = _compiled.VERSION
     assert _compiled._load() is stale
+
+
+def _indices(draw_seed: int, height: int, width: int, kind: str) -> np.ndarray:
+    rng = np.random.default_rng(draw_seed)
+    if kind == "noise":  # every code a new string: the table fills and clears often
+        return rng.integers(0, 256, size=(height, width), dtype=np.uint8)
+    if kind == "few":
+        return rng.integers(0, 3, size=(height, width), dtype=np.uint8)
+    # A patch: runs of the transparent index with islands of a few indices, and runs
+    # of other indices (fills), some crossing rows.
+    flat = np.full(height * width, 255, dtype=np.uint8)
+    for _ in range(int(rng.integers(0, 40))):
+        start = int(rng.integers(0, flat.size))
+        flat[start : start + int(rng.integers(1, 3 * width + 2))] = rng.integers(0, 256)
+    islands = rng.random(flat.size) < rng.choice([0.0, 0.01, 0.2])
+    flat[islands] = rng.integers(0, 8, size=int(islands.sum()))
+    return flat.reshape(height, width)
+
+
+@needs_kernels
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    height=st.integers(1, 60),
+    width=st.integers(1, 300),
+    kind=st.sampled_from(["noise", "few", "patch"]),
+    padded=st.booleans(),
+)
+def test_the_compiled_lzw_writes_pillows_bytes(seed, height, width, kind, padded):
+    indices = _indices(seed, height, width, kind)
+    if padded:  # rows not adjacent in memory (a view of a wider array)
+        wider = np.zeros((height, width + 7), dtype=np.uint8)
+        wider[:, :width] = indices
+        indices = wider[:, :width]
+    assert gif.lzw_data(indices) == gif.pillow_lzw_data(np.ascontiguousarray(indices))
+
+
+@needs_kernels
+@pytest.mark.parametrize(
+    ("height", "width", "kind"),
+    [
+        (1, 1, "patch"),
+        (576, 495, "noise"),  # a whole frame of new strings: dozens of clears
+        (576, 495, "patch"),
+        (3, 16385, "noise"),  # wider than 16384: Pillow's buffers, so its sub-blocks, change
+        (5, 20001, "patch"),
+        (1, 65535, "noise"),  # GIF's widest
+    ],
+)
+def test_the_compiled_lzw_writes_pillows_bytes_at_the_edges(height, width, kind):
+    indices = _indices(height * width, height, width, kind)
+    data = gif.lzw_data(indices)
+    assert data == gif.pillow_lzw_data(indices)
+    # And it decodes to the indices (Pillow's decoder, on a one-frame GIF of them).
+    header = b"GIF89a" + width.to_bytes(2, "little") + height.to_bytes(2, "little")
+    header += bytes([0xF7, 0, 0]) + bytes(768)
+    descriptor = b"," + bytes(4) + width.to_bytes(2, "little") + height.to_bytes(2, "little")
+    with Image.open(io.BytesIO(header + descriptor + b"\x00\x08" + data + b"\x00;")) as image:
+        np.testing.assert_array_equal(np.asarray(image), indices)

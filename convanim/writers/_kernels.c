@@ -405,9 +405,263 @@ release_pixels:
     return result;
 }
 
+/* -- LZW --------------------------------------------------------------------------- */
+
+/* GIF's LZW (89a, appendix F) for 8-bit palette indices, exactly as Pillow's encoder
+ * (src/libImaging/GifEncode.c) writes it: a clear code first, greedy longest match,
+ * code width growing as codes pass 2**width - 1, a clear code (and a fresh table)
+ * once 4096 codes are taken, the last match, the end code, bits packed from the
+ * least significant. The output depends only on which strings the table holds, not
+ * on how it is hashed, so a tighter loop gives the same bytes. */
+
+#define LZW_CLEAR 256u
+#define LZW_END 257u
+#define LZW_FIRST 258u
+#define LZW_CODES 4096u
+#define LZW_SLOT_BITS 13
+#define LZW_SLOTS (1u << LZW_SLOT_BITS) /* at most 3838 entries: under half full */
+
+typedef struct {
+    uint8_t *out;
+    size_t length;
+    uint64_t bits; /* pending bits, the oldest lowest */
+    unsigned count;
+} BitWriter;
+
+static inline void
+put_code(BitWriter *writer, uint32_t code, unsigned width)
+{
+    writer->bits |= (uint64_t)code << writer->count;
+    writer->count += width;
+    while (writer->count >= 8) {
+        writer->out[writer->length++] = (uint8_t)writer->bits;
+        writer->bits >>= 8;
+        writer->count -= 8;
+    }
+}
+
+/* The table's strings that are one byte repeated, b^k, for runs: a frame's patch is
+ * mostly long runs of the transparent index, and a flat fill is a long run of its
+ * colour. Greedy matching through a run walks b^2, b^3... one table lookup a byte;
+ * the table holds b^1 to b^longest[b] (it is prefix-closed), so a run of m more b's
+ * after b^k moves straight to b^(k + m) while that is in the table. */
+typedef struct {
+    uint16_t length[LZW_CODES]; /* k if the code's string is b^k, else 0 */
+    uint8_t byte[LZW_CODES];    /* its b */
+    uint16_t longest[256];      /* the longest b^k in the table */
+    uint16_t *codes[256];       /* codes[b][k]: the code of b^k, k >= 2 (made on use) */
+} Runs;
+
+static void
+runs_reset(Runs *runs)
+{
+    for (unsigned b = 0; b < 256; b++)
+        runs->longest[b] = 1;
+}
+
+static inline uint32_t
+run_code(const Runs *runs, uint8_t b, unsigned k)
+{
+    return k == 1 ? b : runs->codes[b][k];
+}
+
+/* How many bytes from `p` (at most `n`) equal `b`. */
+static inline Py_ssize_t
+run_of(const uint8_t *p, Py_ssize_t n, uint8_t b)
+{
+    Py_ssize_t i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+    uint64_t pattern = 0x0101010101010101ull * b;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t word;
+        memcpy(&word, p + i, 8);
+        uint64_t differs = word ^ pattern;
+        if (differs)
+            return i + (__builtin_ctzll(differs) >> 3); /* the lowest address first */
+    }
+#endif
+    while (i < n && p[i] == b)
+        i++;
+    return i;
+}
+
+/* The LZW data of `height` rows of `width` indices, without sub-block framing, into
+ * `out` (room for every pixel's code, see lzw_data); returns its length, or -1 (a
+ * MemoryError set). */
+static Py_ssize_t
+lzw_encode(const Py_buffer *view, Py_ssize_t height, Py_ssize_t width, uint8_t *out,
+           uint32_t *slots, Runs *runs)
+{
+    BitWriter writer = {out, 0, 0, 0};
+    unsigned code_width = 9;
+    uint32_t next_code = LZW_FIRST, max_code = 511;
+    memset(slots, 0, LZW_SLOTS * sizeof(uint32_t));
+    for (unsigned b = 0; b < 256; b++) {
+        runs->length[b] = 1;
+        runs->byte[b] = (uint8_t)b;
+    }
+    runs->length[LZW_CLEAR] = runs->length[LZW_END] = 0;
+    runs_reset(runs);
+    put_code(&writer, LZW_CLEAR, code_width);
+    const uint8_t *first_row = ROW(*view, const uint8_t, 0);
+    uint32_t head = first_row[0];
+    for (Py_ssize_t y = 0; y < height; y++) {
+        const uint8_t *row = ROW(*view, const uint8_t, y);
+        Py_ssize_t x = (y == 0);
+        while (x < width) {
+            uint32_t tail = row[x];
+            unsigned k = runs->length[head];
+            if (k && runs->byte[head] == tail) {
+                /* head is b^k and a run of b follows: as far along it as the table
+                 * goes; at its end the usual step below adds b^(longest + 1). */
+                uint8_t b = (uint8_t)tail;
+                Py_ssize_t m = run_of(row + x, width - x, b);
+                unsigned longest = runs->longest[b];
+                if (k + m <= longest) {
+                    head = run_code(runs, b, k + (unsigned)m);
+                    x += m;
+                    continue;
+                }
+                x += longest - k;
+                head = run_code(runs, b, longest);
+            }
+            /* An entry: code << 20 | head << 8 | tail (never 0: codes start at 258). */
+            uint32_t key = head << 8 | tail;
+            uint32_t slot = (key * 0x9E3779B1u) >> (32 - LZW_SLOT_BITS);
+            uint32_t entry;
+            while ((entry = slots[slot]) != 0) {
+                if ((entry & 0xFFFFFu) == key)
+                    break;
+                slot = (slot + 1) & (LZW_SLOTS - 1);
+            }
+            x++;
+            if (entry != 0) {
+                head = entry >> 20;
+                continue;
+            }
+            put_code(&writer, head, code_width);
+            if (next_code < LZW_CODES) {
+                slots[slot] = next_code << 20 | key;
+                k = runs->length[head];
+                if (k && runs->byte[head] == tail) { /* b^(k + 1), k the longest */
+                    uint8_t b = (uint8_t)tail;
+                    if (runs->codes[b] == NULL) {
+                        runs->codes[b] = malloc(LZW_CODES * sizeof(uint16_t));
+                        if (runs->codes[b] == NULL) {
+                            PyErr_NoMemory();
+                            return -1;
+                        }
+                    }
+                    runs->codes[b][k + 1] = (uint16_t)next_code;
+                    runs->longest[b] = (uint16_t)(k + 1);
+                    runs->length[next_code] = (uint16_t)(k + 1);
+                    runs->byte[next_code] = b;
+                } else {
+                    runs->length[next_code] = 0;
+                }
+                if (next_code > max_code) {
+                    max_code = 2 * max_code + 1;
+                    code_width++;
+                }
+                next_code++;
+            } else {
+                put_code(&writer, LZW_CLEAR, code_width);
+                memset(slots, 0, LZW_SLOTS * sizeof(uint32_t));
+                runs_reset(runs);
+                next_code = LZW_FIRST;
+                max_code = 511;
+                code_width = 9;
+            }
+            head = tail;
+        }
+    }
+    put_code(&writer, head, code_width);
+    put_code(&writer, LZW_END, code_width);
+    if (writer.count)
+        writer.out[writer.length++] = (uint8_t)writer.bits;
+    return (Py_ssize_t)writer.length;
+}
+
+PyDoc_STRVAR(lzw_data_doc,
+"lzw_data(indices)\n"
+"\n"
+"The GIF image data of an (H, W) uint8 array of palette indices (LZW minimum code\n"
+"size 8) in data sub-blocks, without the block terminator: the same bytes as\n"
+"Pillow's Image.fromarray(indices, 'P').tobytes('gif', 'P').");
+
+static PyObject *
+lzw_data(PyObject *Py_UNUSED(self), PyObject *arg)
+{
+    Py_buffer view;
+    if (get_plane(arg, &view, 0, 1, "indices") < 0)
+        return NULL;
+    Py_ssize_t height = view.shape[0], width = view.shape[1];
+    PyObject *result = NULL;
+    if (height == 0 || width == 0) {
+        result = PyBytes_FromStringAndSize(NULL, 0);
+        goto release;
+    }
+    /* At most one code a pixel, plus the clears (one per 3838 codes), the first clear,
+     * the last match and the end code: 12 bits each at most. */
+    size_t pixels = (size_t)height * (size_t)width;
+    size_t codes = pixels + pixels / (LZW_CODES - LZW_FIRST) + 4;
+    uint8_t *data = malloc(codes * 12 / 8 + 8);
+    uint32_t *slots = malloc(LZW_SLOTS * sizeof(uint32_t));
+    Runs *runs = calloc(1, sizeof(Runs));
+    if (data == NULL || slots == NULL || runs == NULL) {
+        free(data);
+        free(slots);
+        free(runs);
+        PyErr_NoMemory();
+        goto release;
+    }
+    Py_ssize_t encoded = lzw_encode(&view, height, width, data, slots, runs);
+    free(slots);
+    for (unsigned b = 0; b < 256; b++)
+        free(runs->codes[b]);
+    free(runs);
+    if (encoded < 0) {
+        free(data);
+        goto release;
+    }
+    size_t length = (size_t)encoded;
+
+    /* Sub-blocks of 255 bytes, framed as Pillow frames them: its tobytes hands the
+     * encoder buffers of max(65536, 4 * width) bytes, and a sub-block never crosses
+     * one (a buffer's last sub-block is shorter; a single byte left is not used). */
+    size_t buffer = width * 4 > 65536 ? (size_t)width * 4 : 65536;
+    size_t framed = length + length / 254 + 2 * (length / (buffer - 1) + 1) + 8;
+    result = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)framed);
+    if (result == NULL) {
+        free(data);
+        goto release;
+    }
+    uint8_t *out = (uint8_t *)PyBytes_AS_STRING(result);
+    size_t written = 0, taken = 0, room = buffer;
+    while (taken < length) {
+        if (room < 2)
+            room = buffer;
+        size_t capacity = room - 1 < 255 ? room - 1 : 255;
+        size_t size = length - taken < capacity ? length - taken : capacity;
+        out[written++] = (uint8_t)size;
+        memcpy(out + written, data + taken, size);
+        written += size;
+        taken += size;
+        room -= size + 1;
+    }
+    free(data);
+    if (_PyBytes_Resize(&result, (Py_ssize_t)written) < 0)
+        result = NULL;
+
+release:
+    PyBuffer_Release(&view);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"changed_patch", changed_patch, METH_VARARGS, changed_patch_doc},
     {"count_keys", count_keys, METH_O, count_keys_doc},
+    {"lzw_data", lzw_data, METH_O, lzw_data_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -72,6 +72,20 @@ def _frame_bytes(
 
 
 def lzw_data(indices: np.ndarray) -> bytes:
+    """An (H, W) uint8 array of palette indices as GIF image data: LZW in sub-blocks,
+    without the block terminator; the bytes of :func:`pillow_lzw_data`.
+
+    The compiled encoder, where built, writes the same bytes about twice as fast on
+    a patch (it crosses runs of one index, mostly the transparent one, a table step
+    at a time instead of a pixel at a time).
+    """
+    kernels = _compiled.kernels
+    if kernels is not None:
+        return kernels.lzw_data(indices if indices.strides[1] == 1 else indices.copy())
+    return pillow_lzw_data(indices)
+
+
+def pillow_lzw_data(indices: np.ndarray) -> bytes:
     """Pillow's GIF encoder on an (H, W) uint8 array of palette indices: the image's
     LZW data in sub-blocks, without the block terminator."""
     return Image.fromarray(indices, mode="P").tobytes("gif", "P")
