@@ -286,3 +286,13 @@ def test_the_compiled_lzw_writes_pillows_bytes_at_the_edges(height, width, kind)
     descriptor = b"," + bytes(4) + width.to_bytes(2, "little") + height.to_bytes(2, "little")
     with Image.open(io.BytesIO(header + descriptor + b"\x00\x08" + data + b"\x00;")) as image:
         np.testing.assert_array_equal(np.asarray(image), indices)
+
+
+@needs_kernels
+def test_the_compiled_lzw_refuses_a_view_too_big_to_encode():
+    # A row repeated by a zero stride passes as a 2-D array of any height: the output
+    # bound must not wrap (a tiny buffer written past); a MemoryError is the answer.
+    row = np.arange(4112, dtype=np.uint8)
+    huge = np.broadcast_to(row, (373_742_278_347_545, 4112))
+    with pytest.raises(MemoryError):
+        gif.lzw_data(huge)

@@ -176,8 +176,8 @@ changed_patch(PyObject *Py_UNUSED(self), PyObject *args)
         const uint32_t *now = ROW(current, const uint32_t, y);
         uint32_t *before = ROW(previous, uint32_t, y);
         uint8_t *index = ROW(indices, uint8_t, y);
-        uint8_t *scratch_row = scratch + (y - top) * rect_width - left;
-        memset(scratch_row + left, TRANSPARENT, (size_t)rect_width);
+        uint8_t *scratch_row = scratch + (y - top) * rect_width; /* column left first */
+        memset(scratch_row, TRANSPARENT, (size_t)rect_width);
         Py_ssize_t first = -1, last = -1;
         for (Py_ssize_t x = left; x < right; x++) {
             uint32_t color = now[x];
@@ -192,19 +192,21 @@ changed_patch(PyObject *Py_UNUSED(self), PyObject *args)
             } else {
                 fresh = table[key];
                 if (fresh == UNKNOWN) {
-                    fresh = nearest_index(key, palette, color_count);
-                    table[key] = fresh;
+                    /* Listed before it is written: every entry written is handed
+                     * back (or undone on failure), so the palette can clear it. */
                     if (key_list_add(&resolved, key) < 0) {
                         PyErr_NoMemory();
-                        goto free_scratch;
+                        goto undo_table;
                     }
+                    fresh = nearest_index(key, palette, color_count);
+                    table[key] = fresh;
                 }
                 cache_keys[slot] = key;
                 cache_indices[slot] = fresh;
             }
             if (fresh != index[x]) {
                 index[x] = fresh;
-                scratch_row[x] = fresh;
+                scratch_row[x - left] = fresh;
                 if (first < 0)
                     first = x;
                 last = x;
@@ -226,7 +228,7 @@ changed_patch(PyObject *Py_UNUSED(self), PyObject *args)
     if (box_width > 0 && box_height > 0) {
         PyObject *data = PyBytes_FromStringAndSize(NULL, box_width * box_height);
         if (data == NULL)
-            goto free_scratch;
+            goto undo_table;
         char *out = PyBytes_AS_STRING(data);
         for (Py_ssize_t y = box_top; y < box_bottom; y++)
             memcpy(out + (y - box_top) * box_width,
@@ -239,7 +241,14 @@ changed_patch(PyObject *Py_UNUSED(self), PyObject *args)
         /* y# makes None of a NULL pointer: no keys are empty bytes. */
         result = Py_BuildValue("y#N", resolved.keys ? (const char *)resolved.keys : "",
                                (Py_ssize_t)(resolved.count * sizeof(uint32_t)), patch);
+    if (result != NULL)
+        goto free_scratch;
 
+undo_table:
+    /* Failed: the caller learns of no resolved key, so none may stay in the table (a
+     * released palette hands it on, cleared of the keys it knows). */
+    for (size_t i = 0; i < resolved.count; i++)
+        table[resolved.keys[i]] = UNKNOWN;
 free_scratch:
     free(resolved.keys);
     free(scratch);
@@ -604,6 +613,12 @@ lzw_data(PyObject *Py_UNUSED(self), PyObject *arg)
     /* At most one code a pixel, plus the clears (one per 3838 codes), the first clear,
      * the last match and the end code: 12 bits each at most. */
     size_t pixels = (size_t)height * (size_t)width;
+    /* A view may repeat a row (stride 0) far beyond memory: the bounds below must not
+     * wrap, and such data could not be written anyway. */
+    if (pixels > (size_t)PY_SSIZE_T_MAX / 16) {
+        PyErr_NoMemory();
+        goto release;
+    }
     size_t codes = pixels + pixels / (LZW_CODES - LZW_FIRST) + 4;
     uint8_t *data = malloc(codes * 12 / 8 + 8);
     uint32_t *slots = malloc(LZW_SLOTS * sizeof(uint32_t));
