@@ -67,6 +67,12 @@ REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 COMMITTED_GALLERY = Path(__file__).resolve().parents[1] / "gallery"
 GALLERY_TARGET = 12.0  # speed-up over FuncAnimation + PillowWriter, jobs=1 and pool
 STRICT_TARGET = 4.0  # speed-up of jobs=1 over the hand-written full redraw
+# jobs=1 builds per gallery round, one before each of the round's other measurements
+# (the pool, FuncAnimation, the strict baseline). One build takes about a twelfth of a
+# FuncAnimation round, so a burst of host load (this machine's builds swing 2.4 to
+# 3.6 s within a run) lands on one of few builds at full weight and moves their
+# median; builds spread through the round see the load the baselines see.
+SINGLE_BUILDS = 3
 TUTORIAL_CASE = "full_padding_no_strides"
 GROWTH_SIDES = (4, 16, 32, 64)
 QUICK_GROWTH_SIDES = (4, 16, 32)
@@ -287,8 +293,9 @@ def bench_gallery(report: Report, work: Path, quick: bool) -> Path:
     strict_dir.mkdir()
     workers = os.cpu_count() or 1
 
-    # One round = jobs=1, the default pool, FuncAnimation, the strict baseline, so that
-    # all four see the same machine load; jobs=1 times each animation through the
+    # One round = jobs=1, the default pool, jobs=1, FuncAnimation, jobs=1, the strict
+    # baseline, so that all of them see the same machine load (the jobs=1 builds spread
+    # through the round, see SINGLE_BUILDS); jobs=1 times each animation through the
     # completion callback; each baseline's time inside pose() is clocked apart.
     single_runs, parallel_runs = [], []
     funcanim_runs, strict_runs, funcanim_pose, strict_pose = [], [], [], []
@@ -297,33 +304,43 @@ def bench_gallery(report: Report, work: Path, quick: bool) -> Path:
     # outlines of every size, palettes' tables), and the baselines, which draw the same
     # scenes after it, would find all of that loaded.
     build_gallery(work / "gallery-warm", jobs=1, progress=False)
-    for run in range(repeats):
+
+    def single_build() -> None:
         per_entry: dict[str, float] = {}
         last = [time.perf_counter()]
 
-        def done(entry, per_entry=per_entry, last=last) -> None:
+        def done(entry) -> None:
             now = time.perf_counter()
             per_entry[entry.name] = now - last[0]
             last[0] = now
 
-        start = time.perf_counter()
+        start = last[0] = time.perf_counter()
         build_gallery(single_dir, jobs=1, progress=False, callback=done)
         single_runs.append((time.perf_counter() - start, per_entry))
 
+    def parallel_build(run: int) -> None:
         start = time.perf_counter()
         build_gallery(work / f"gallery-pool-{run}", progress=False)
         parallel_runs.append(time.perf_counter() - start)
 
-        for build, out_dir, runs, poses in (
-            (funcanimation_build, funcanim_dir, funcanim_runs, funcanim_pose),
-            (strict_build, strict_dir, strict_runs, strict_pose),
-        ):
-            clock = [0.0]
-            start = time.perf_counter()
-            for entry in covered:
-                build(entry, out_dir, clock)
-            runs.append(time.perf_counter() - start)
-            poses.append(clock[0])
+    def baseline_build(build, out_dir: Path, runs: list, poses: list) -> None:
+        clock = [0.0]
+        start = time.perf_counter()
+        for entry in covered:
+            build(entry, out_dir, clock)
+        runs.append(time.perf_counter() - start)
+        poses.append(clock[0])
+
+    for run in range(repeats):
+        steps = [
+            lambda run=run: parallel_build(run),
+            lambda: baseline_build(funcanimation_build, funcanim_dir, funcanim_runs, funcanim_pose),
+            lambda: baseline_build(strict_build, strict_dir, strict_runs, strict_pose),
+        ]
+        for index, step in enumerate(steps):
+            if index < SINGLE_BUILDS:  # a jobs=1 build before each step
+                single_build()
+            step()
     single = statistics.median(run for run, _ in single_runs)
     single_entry = {name: statistics.median(per[name] for _, per in single_runs) for name in frames}
     parallel = statistics.median(parallel_runs)
@@ -460,7 +477,10 @@ def bench_gallery(report: Report, work: Path, quick: bool) -> Path:
         f"strict jobs=1 {_ratio(strict_net_single)}, parallel {_ratio(strict_net_parallel)}."
     )
     report.note(
-        f"gallery: median of {repeats} interleaved round(s), after one untimed build, in "
+        f"gallery: median of {repeats} interleaved round(s) ({SINGLE_BUILDS} jobs=1 builds a "
+        f"round, one before each other measurement, the median of all {len(single_runs)}: "
+        "a build is a twelfth of a baseline round, so one burst of host load would "
+        "otherwise weigh on it alone), after one untimed build, in "
         f"this warm process (the pool's workers fork from it); parallel = build_gallery's "
         f"default pool of {workers} processes, pool start-up included; speed-up over jobs=1 "
         f"{to_parallel:.2f}x. Rounds, jobs=1: "
