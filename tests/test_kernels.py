@@ -195,7 +195,7 @@ def test_the_compiled_loop_refuses_arrays_it_cannot_read():
         "current": (frame.astype(np.uint16), *good[1:]),
     }
     for name, arguments in bad.items():
-        with pytest.raises((ValueError, BufferError), match=name if name != "current" else ""):
+        with pytest.raises(ValueError, match=name):
             KERNELS.changed_patch(*arguments)
 
 
