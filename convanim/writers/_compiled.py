@@ -14,7 +14,7 @@ from types import ModuleType
 
 __all__ = ["VERSION", "kernels"]
 
-VERSION = 1
+VERSION = 2
 """The C source's KERNELS_VERSION this package's callers are written for."""
 
 
