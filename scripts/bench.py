@@ -20,7 +20,8 @@ Rows:
              and the FuncAnimation baseline's time per frame; the floor row: the GIF
              writer given the Scene (it streams frames_changed, draws and encodes) per
              frame, against the floor of copying one frame and LZW-encoding exactly the
-             patches convanim writes (target <= 3x the floor).
+             patches convanim writes with Pillow's encoder (target <= 3x the floor);
+             the note gives convanim's own (compiled) encoder's time for the same bytes.
 3. growth    4x4 to 64x64 inputs (3x3 kernel) at about the tutorial's pixel size, each
              written in a fresh subprocess: time per frame and peak RSS.
 4. bytes     the 15 tutorial GIFs built by convanim against the reference GIFs.
