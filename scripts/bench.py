@@ -68,12 +68,6 @@ REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 COMMITTED_GALLERY = Path(__file__).resolve().parents[1] / "gallery"
 GALLERY_TARGET = 12.0  # speed-up over FuncAnimation + PillowWriter, jobs=1 and pool
 STRICT_TARGET = 4.0  # speed-up of jobs=1 over the hand-written full redraw
-# jobs=1 builds per gallery round, one before each of the round's other measurements
-# (the pool, FuncAnimation, the strict baseline). One build takes about a twelfth of a
-# FuncAnimation round, so a burst of host load (this machine's builds swing 2.4 to
-# 3.6 s within a run) lands on one of few builds at full weight and moves their
-# median; builds spread through the round see the load the baselines see.
-SINGLE_BUILDS = 3
 TUTORIAL_CASE = "full_padding_no_strides"
 GROWTH_SIDES = (4, 16, 32, 64)
 QUICK_GROWTH_SIDES = (4, 16, 32)
@@ -295,9 +289,12 @@ def bench_gallery(report: Report, work: Path, quick: bool) -> Path:
     workers = os.cpu_count() or 1
 
     # One round = jobs=1, the default pool, jobs=1, FuncAnimation, jobs=1, the strict
-    # baseline, so that all of them see the same machine load (the jobs=1 builds spread
-    # through the round, see SINGLE_BUILDS); jobs=1 times each animation through the
-    # completion callback; each baseline's time inside pose() is clocked apart.
+    # baseline, so that all of them see the same machine load. One jobs=1 build takes
+    # about a twelfth of a FuncAnimation round, so a burst of host load (this machine's
+    # builds swing 2.4 to 3.6 s within a run) would land on one build a round at full
+    # weight: a build before each measurement sees the load the baselines see. jobs=1
+    # times each animation through the completion callback; each baseline's time
+    # inside pose() is clocked apart.
     single_runs, parallel_runs = [], []
     funcanim_runs, strict_runs, funcanim_pose, strict_pose = [], [], [], []
     # One untimed build first: the first gallery in a process loads what warm_up()'s
@@ -333,14 +330,12 @@ def bench_gallery(report: Report, work: Path, quick: bool) -> Path:
         poses.append(clock[0])
 
     for run in range(repeats):
-        steps = [
+        for step in (
             lambda run=run: parallel_build(run),
             lambda: baseline_build(funcanimation_build, funcanim_dir, funcanim_runs, funcanim_pose),
             lambda: baseline_build(strict_build, strict_dir, strict_runs, strict_pose),
-        ]
-        for index, step in enumerate(steps):
-            if index < SINGLE_BUILDS:  # a jobs=1 build before each step
-                single_build()
+        ):
+            single_build()
             step()
     single = statistics.median(run for run, _ in single_runs)
     single_entry = {name: statistics.median(per[name] for _, per in single_runs) for name in frames}
@@ -478,8 +473,9 @@ def bench_gallery(report: Report, work: Path, quick: bool) -> Path:
         f"strict jobs=1 {_ratio(strict_net_single)}, parallel {_ratio(strict_net_parallel)}."
     )
     report.note(
-        f"gallery: median of {repeats} interleaved round(s) ({SINGLE_BUILDS} jobs=1 builds a "
-        f"round, one before each other measurement, the median of all {len(single_runs)}: "
+        f"gallery: median of {repeats} interleaved round(s) ({len(single_runs) // repeats} "
+        f"jobs=1 builds a round, one before each other measurement, the median of all "
+        f"{len(single_runs)}: "
         "a build is a twelfth of a baseline round, so one burst of host load would "
         "otherwise weigh on it alone), after one untimed build, in "
         f"this warm process (the pool's workers fork from it); parallel = build_gallery's "

@@ -603,8 +603,9 @@ def test_sparse_and_dense_change_lookups_write_the_same_gif(tmp_path, monkeypatc
     # The GIF writer looks up either a changed rectangle whole or, where few of its
     # pixels changed, only those: the file must not depend on which.
     from convanim.render import scene
-    from convanim.writers import WriteOptions, gif
+    from convanim.writers import WriteOptions, _compiled, gif
 
+    monkeypatch.setattr(_compiled, "kernels", None)  # the numpy loops: SPARSE picks one
     the_scene = scene(spec, **options)
     files = {}
     for name, sparse in (("sparse", 0), ("dense", 10**9)):
@@ -623,10 +624,12 @@ def test_sparse_and_dense_change_lookups_write_the_same_gif(tmp_path, monkeypatc
         np.testing.assert_array_equal(last, palette.colors[palette.index(frame)])
 
 
-def test_a_changed_rectangle_past_the_frame_is_clipped_to_it():
+def test_a_changed_rectangle_past_the_frame_is_clipped_to_it(monkeypatch):
     # A source's frames_changed may name a rectangle beyond the picture: both lookups
     # must find the same change inside it.
-    from convanim.writers import gif
+    from convanim.writers import _compiled, gif
+
+    monkeypatch.setattr(_compiled, "kernels", None)  # the numpy loops: SPARSE picks one
     from convanim.writers._changes import pixels
     from convanim.writers._palette import Palette
 

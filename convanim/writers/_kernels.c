@@ -1,10 +1,11 @@
-/* _convanim_kernels: the GIF writer's two per-pixel loops, compiled. convanim.writers.
- * _palette and gif call them when this extension was built and fall back to numpy
- * otherwise, with the same results (the tests run both). A top-level module, not one
- * inside the package: tests run from a source checkout import convanim from there and
- * still find the extension that the install built. numpy does each step as a pass over the pixels
- * with a temporary array between passes; here each is one pass, no temporaries, and
- * a new anti-aliased tint is resolved where it is met.
+/* _convanim_kernels: the GIF writer's per-pixel work, compiled: the changed patch of a
+ * frame, the sample frames' colour counts and the LZW encoder. convanim.writers.
+ * _palette and gif call them when this extension was built and fall back to numpy and
+ * Pillow otherwise, with the same results (the tests run both). numpy does each step
+ * as a pass over the pixels with a temporary array between passes; here each is one
+ * pass, no temporaries, and a new anti-aliased tint is resolved where it is met.
+ * A top-level module, not one inside the package: tests run from a source checkout
+ * import convanim from there and still find the extension that the install built.
  *
  * Pixels are (H, W) arrays of uint32, one RGBA pixel each as a little-endian canvas
  * holds it (0xAABBGGRR); a colour key is its low 24 bits. Only the buffer protocol is
@@ -24,6 +25,13 @@
 #define EMPTY_KEY 0xFFFFFFFFu   /* above every 24-bit colour key */
 #define CACHE_BITS 11
 #define CACHE_SIZE (1u << CACHE_BITS)
+
+/* A key's slot in a table of 2**bits (Fibonacci hashing: the top bits of key * 2**32/phi). */
+static inline size_t
+slot_of(uint32_t key, unsigned bits)
+{
+    return (size_t)((uint32_t)(key * 0x9E3779B1u) >> (32 - bits));
+}
 
 /* A 2-D buffer whose rows are contiguous runs of `itemsize`-byte items. */
 static int
@@ -185,7 +193,7 @@ changed_patch(PyObject *Py_UNUSED(self), PyObject *args)
                 continue;
             before[x] = color;
             uint32_t key = color & COLOR_MASK;
-            size_t slot = (uint32_t)(key * 0x9E3779B1u) >> (32 - CACHE_BITS);
+            size_t slot = slot_of(key, CACHE_BITS);
             uint8_t fresh;
             if (cache_keys[slot] == key) {
                 fresh = cache_indices[slot];
@@ -270,10 +278,8 @@ release_current:
 /* Distinct colour keys and their pixel counts, in an open-addressed table kept at most
  * half full. Keys and counts are apart: probing reads only the keys (16 kB for a few
  * thousand colours, in L1). */
-#define EMPTY_SLOT 0xFFFFFFFFu /* above every 24-bit key */
-
 typedef struct {
-    uint32_t *keys; /* EMPTY_SLOT or a key */
+    uint32_t *keys; /* EMPTY_KEY or a key */
     int64_t *counts;
     unsigned bits;
     size_t used;
@@ -305,19 +311,13 @@ counts_free(Counts *counts)
     free(counts->counts);
 }
 
-static inline size_t
-slot_of(uint32_t key, unsigned bits)
-{
-    return (size_t)((uint32_t)(key * 0x9E3779B1u) >> (32 - bits)); /* Fibonacci hashing */
-}
-
 /* Where `key` is, or the empty slot where it goes. */
 static inline size_t
 counts_find(const Counts *counts, uint32_t key)
 {
     size_t mask = ((size_t)1 << counts->bits) - 1;
     size_t i = slot_of(key, counts->bits);
-    while (counts->keys[i] != key && counts->keys[i] != EMPTY_SLOT)
+    while (counts->keys[i] != key && counts->keys[i] != EMPTY_KEY)
         i = (i + 1) & mask;
     return i;
 }
@@ -339,7 +339,7 @@ counts_add(Counts *counts, uint32_t key, int64_t amount)
     if (counts_init(&bigger, counts->bits + 1) < 0)
         return -1;
     for (size_t j = 0; j < ((size_t)1 << counts->bits); j++) {
-        if (counts->keys[j] == EMPTY_SLOT)
+        if (counts->keys[j] == EMPTY_KEY)
             continue;
         size_t k = counts_find(&bigger, counts->keys[j]);
         bigger.keys[k] = counts->keys[j];
@@ -374,7 +374,7 @@ count_keys(PyObject *Py_UNUSED(self), PyObject *arg)
     /* A drawing is mostly flat fills: each run of one colour is added once, and a run
      * is crossed two pixels at a time. */
     const uint64_t pair_mask = (uint64_t)COLOR_MASK << 32 | COLOR_MASK;
-    uint32_t run_key = EMPTY_SLOT;
+    uint32_t run_key = EMPTY_KEY;
     int64_t run_length = 0;
     for (Py_ssize_t y = 0; y < height; y++) {
         const uint32_t *row = ROW(pixels, const uint32_t, y);
@@ -417,7 +417,7 @@ count_keys(PyObject *Py_UNUSED(self), PyObject *arg)
     int64_t *count_out = (int64_t *)PyBytes_AS_STRING(amounts);
     size_t used = 0;
     for (size_t i = 0; i < ((size_t)1 << counts.bits); i++) {
-        if (counts.keys[i] == EMPTY_SLOT)
+        if (counts.keys[i] == EMPTY_KEY)
             continue;
         key_out[used] = counts.keys[i];
         count_out[used++] = counts.counts[i];
@@ -556,7 +556,7 @@ lzw_encode(const Py_buffer *view, Py_ssize_t height, Py_ssize_t width, uint8_t *
             }
             /* An entry: code << 20 | head << 8 | tail (never 0: codes start at 258). */
             uint32_t key = head << 8 | tail;
-            uint32_t slot = (key * 0x9E3779B1u) >> (32 - LZW_SLOT_BITS);
+            size_t slot = slot_of(key, LZW_SLOT_BITS);
             uint32_t entry;
             while ((entry = slots[slot]) != 0) {
                 if ((entry & 0xFFFFFu) == key)

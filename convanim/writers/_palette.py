@@ -229,8 +229,9 @@ class Palette:
         # Palette indices are below 255: the maximum alone tells whether any is unknown.
         if indices.size and indices.max() == _UNKNOWN:
             unknown = indices == _UNKNOWN
-            self.resolve(keys[unknown])
-            indices[unknown] = self._lookup[keys[unknown]]
+            missing = keys[unknown]
+            self.resolve(missing)
+            indices[unknown] = self._lookup[missing]
         return indices
 
     @property
